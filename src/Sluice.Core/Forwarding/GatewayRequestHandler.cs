@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Sluice.Management;
+using Sluice.Model;
+using Sluice.Routing;
+using Sluice.Telemetry;
+using Sluice.Translation;
+
+namespace Sluice.Forwarding;
+
+/// <summary>The data plane's entry point: endpoint dispatch, body reading, routing, then the upstream forwarder.</summary>
+internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, GatewayMetrics metrics, ILogger<GatewayRequestHandler> logger, TimeProvider time)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        var snapshot = configs.Current;
+        if (snapshot is null)
+        {
+            return ErrorResponse.WriteAsync(context.Response, GatewayError.NotReady, "the gateway has no valid configuration yet");
+        }
+
+        EndpointKind endpoint;
+        switch (context.Request.Path.Value)
+        {
+            case "/v1/chat/completions":
+                endpoint = EndpointKind.ChatCompletions;
+                break;
+            case "/v1/completions":
+                endpoint = EndpointKind.Completions;
+                break;
+            case "/v1/embeddings":
+                endpoint = EndpointKind.Embeddings;
+                break;
+            case "/v1/models":
+                return HttpMethods.IsGet(context.Request.Method)
+                    ? WriteModelsAsync(context.Response, snapshot)
+                    : ErrorResponse.WriteAsync(context.Response, GatewayError.MethodNotAllowed, "use GET /v1/models");
+            default:
+                return ErrorResponse.WriteAsync(context.Response, GatewayError.EndpointNotFound, $"unknown endpoint: {context.Request.Method} {context.Request.Path}. Sluice serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and GET /v1/models");
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            return ErrorResponse.WriteAsync(context.Response, GatewayError.MethodNotAllowed, $"use POST {context.Request.Path}");
+        }
+
+        return ProxyAsync(context, snapshot, endpoint);
+    }
+
+    private static Task WriteModelsAsync(HttpResponse response, GatewaySnapshot snapshot)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.ContentLength = snapshot.ModelsResponse.Length;
+        return response.Body.WriteAsync(snapshot.ModelsResponse).AsTask();
+    }
+
+    private async Task ProxyAsync(HttpContext context, GatewaySnapshot snapshot, EndpointKind endpoint)
+    {
+        var started = time.GetTimestamp();
+        var (status, body) = await RequestBodyReader.ReadAsync(context.Request, snapshot.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (status == BodyReadStatus.TooLarge)
+        {
+            await ErrorResponse.WriteAsync(context.Response, GatewayError.RequestTooLarge, $"the request body is larger than the gateway's limit of {snapshot.MaxRequestBodyBytes} bytes (ClientTrafficPolicy connection.bufferLimit)").ConfigureAwait(false);
+            return;
+        }
+
+        if (body is null)
+        {
+            return; // the client went away while sending
+        }
+
+        using (body)
+        {
+            var fieldsError = RequestFieldsReader.TryRead(body.WrittenSpan, out var fields);
+            if (fieldsError != RequestFieldsError.None)
+            {
+                var (message, param) = fieldsError switch
+                {
+                    RequestFieldsError.MissingModel => ("you must provide a model parameter", "model"),
+                    RequestFieldsError.ModelNotAString => ("the model parameter must be a string", "model"),
+                    RequestFieldsError.NotAnObject => ("the request body must be a JSON object", (string?)null),
+                    _ => (RequestFieldsReader.DescribeMalformed(body.WrittenSpan), null),
+                };
+                await ErrorResponse.WriteAsync(context.Response, GatewayError.MalformedRequest, message, param).ConfigureAwait(false);
+                return;
+            }
+
+            var rule = snapshot.Routes.Match(fields.Model, context.Request.Headers, context.Request.Host.Value);
+            if (rule is null)
+            {
+                await ErrorResponse.WriteAsync(context.Response, GatewayError.ModelNotFound, $"the model '{fields.Model}' does not exist on this gateway: no AIGatewayRoute rule matches it. GET /v1/models lists the models served.", "model").ConfigureAwait(false);
+                return;
+            }
+
+            var backendRef = BackendSelector.Select(rule);
+            if (backendRef is null)
+            {
+                await ErrorResponse.WriteAsync(context.Response, GatewayError.UpstreamUnreachable, $"rule {rule} has no backendRef with a weight above 0", null, statusOverride: 503).ConfigureAwait(false);
+                return;
+            }
+
+            var forwarding = new ForwardingContext(endpoint, fields.Model, fields.Stream, rule, backendRef);
+            var outcome = await forwarder.ForwardAsync(context, forwarding, body).ConfigureAwait(false);
+            metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, time.GetElapsedTime(started));
+            LogRequest(context.Request.Path.Value!, fields.Model, backendRef.Backend.Name, context.Response.StatusCode, outcome);
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Path} model={Model} backend={Backend} status={Status} outcome={Outcome}")]
+    private partial void LogRequest(string path, string model, string backend, int status, ForwardingOutcome outcome);
+}

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Sluice.Model;
+
+namespace Sluice.Forwarding;
+
+/// <summary>
+/// Rewrites only what must change in a JSON request body (the model for modelNameOverride, top-level body
+/// mutations), copying every other value byte for byte. No document is built: one forward pass with
+/// <see cref="Utf8JsonReader"/>, raw values written straight through <see cref="Utf8JsonWriter"/>.
+/// </summary>
+internal static class RequestBodyPatcher
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    public static bool NeedsPatch(string? modelOverride, BodyMutationModel mutation) => modelOverride is not null || !mutation.IsEmpty;
+
+    /// <summary>Writes the patched body to <paramref name="output"/>. The input must already be a valid JSON object.</summary>
+    public static void Patch(ReadOnlySpan<byte> body, string? modelOverride, BodyMutationModel mutation, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        var reader = new Utf8JsonReader(body);
+        reader.Read();
+        writer.WriteStartObject();
+        Span<bool> written = mutation.Set.Count <= 32 ? stackalloc bool[mutation.Set.Count] : new bool[mutation.Set.Count];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueIsEscaped ? reader.GetString()! : null;
+            var nameSpan = reader.ValueSpan;
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            var raw = body[start..(int)reader.BytesConsumed];
+
+            if (modelOverride is not null && NameEquals(name, nameSpan, "model"u8))
+            {
+                writer.WriteString("model"u8, modelOverride);
+                continue;
+            }
+
+            if (IsRemoved(name, nameSpan, mutation))
+            {
+                continue;
+            }
+
+            var setIndex = IndexOfSet(name, nameSpan, mutation);
+            if (setIndex >= 0)
+            {
+                writer.WritePropertyName(mutation.Set[setIndex].Key);
+                writer.WriteRawValue(mutation.Set[setIndex].Value, skipInputValidation: true);
+                written[setIndex] = true;
+                continue;
+            }
+
+            if (name is null)
+            {
+                writer.WritePropertyName(nameSpan);
+            }
+            else
+            {
+                writer.WritePropertyName(name);
+            }
+
+            writer.WriteRawValue(raw, skipInputValidation: true);
+        }
+
+        for (var i = 0; i < mutation.Set.Count; i++)
+        {
+            if (!written[i])
+            {
+                writer.WritePropertyName(mutation.Set[i].Key);
+                writer.WriteRawValue(mutation.Set[i].Value, skipInputValidation: true);
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    private static bool NameEquals(string? escapedName, ReadOnlySpan<byte> rawName, ReadOnlySpan<byte> expected) =>
+        escapedName is null ? rawName.SequenceEqual(expected) : System.Text.Encoding.UTF8.GetBytes(escapedName).AsSpan().SequenceEqual(expected);
+
+    private static bool IsRemoved(string? escapedName, ReadOnlySpan<byte> rawName, BodyMutationModel mutation)
+    {
+        foreach (var name in mutation.Remove)
+        {
+            if (Matches(escapedName, rawName, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int IndexOfSet(string? escapedName, ReadOnlySpan<byte> rawName, BodyMutationModel mutation)
+    {
+        for (var i = 0; i < mutation.Set.Count; i++)
+        {
+            if (Matches(escapedName, rawName, mutation.Set[i].Key))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool Matches(string? escapedName, ReadOnlySpan<byte> rawName, string candidate)
+    {
+        if (escapedName is not null)
+        {
+            return string.Equals(escapedName, candidate, StringComparison.Ordinal);
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        var count = System.Text.Encoding.UTF8.GetByteCount(candidate);
+        if (count > buffer.Length)
+        {
+            return rawName.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(candidate));
+        }
+
+        System.Text.Encoding.UTF8.GetBytes(candidate, buffer);
+        return rawName.SequenceEqual(buffer[..count]);
+    }
+}

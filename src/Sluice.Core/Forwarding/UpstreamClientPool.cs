@@ -1,0 +1,120 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Sluice.Model;
+
+namespace Sluice.Forwarding;
+
+/// <summary>
+/// One pooled <see cref="HttpMessageInvoker"/> per distinct upstream connection setting (TLS trust and SNI). They live
+/// as long as the process, so a config reload that keeps a backend's TLS settings keeps its warm connections.
+/// Proxy-safe settings: no redirects, no decompression, no cookies, no ambient proxy, bounded connect time.
+/// </summary>
+internal sealed class UpstreamClientPool : IDisposable
+{
+    private readonly Dictionary<UpstreamTlsModel, HttpMessageInvoker> _tlsClients = [];
+    private readonly Lock _lock = new();
+    private readonly HttpMessageInvoker _plain;
+
+    public UpstreamClientPool(TimeSpan? connectTimeout = null)
+    {
+        ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10);
+        _plain = Create(null);
+    }
+
+    public TimeSpan ConnectTimeout { get; }
+
+    public HttpMessageInvoker Get(UpstreamTlsModel? tls)
+    {
+        if (tls is null)
+        {
+            return _plain;
+        }
+
+        lock (_lock)
+        {
+            if (!_tlsClients.TryGetValue(tls, out var client))
+            {
+                _tlsClients[tls] = client = Create(tls);
+            }
+
+            return client;
+        }
+    }
+
+    public void Dispose()
+    {
+        _plain.Dispose();
+        lock (_lock)
+        {
+            foreach (var client in _tlsClients.Values)
+            {
+                client.Dispose();
+            }
+
+            _tlsClients.Clear();
+        }
+    }
+
+    private HttpMessageInvoker Create(UpstreamTlsModel? tls)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            UseCookies = false,
+            UseProxy = false,
+            ConnectTimeout = ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10), // re-resolves DNS for long-lived pools
+            EnableMultipleHttp2Connections = true,
+        };
+
+        if (tls is not null)
+        {
+            handler.SslOptions = CreateSslOptions(tls);
+        }
+
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    private static SslClientAuthenticationOptions CreateSslOptions(UpstreamTlsModel tls)
+    {
+        var options = new SslClientAuthenticationOptions();
+        if (tls.Hostname is not null)
+        {
+            options.TargetHost = tls.Hostname;
+        }
+
+        if (tls.CaCertificatesPem is not null)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPem(tls.CaCertificatesPem);
+            var trustSystem = tls.SystemCertificates;
+            options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                ValidateWithCustomRoots(certificate, errors, roots, trustSystem);
+        }
+
+        return options;
+    }
+
+    private static bool ValidateWithCustomRoots(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots, bool trustSystem)
+    {
+        if (errors == SslPolicyErrors.None && trustSystem)
+        {
+            return true;
+        }
+
+        // SslStream has already checked the name against TargetHost; only the chain is judged here.
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+}

@@ -1,0 +1,218 @@
+using Sluice.Auth;
+using Sluice.Configuration.Resources;
+using Sluice.Configuration.Validation;
+using Sluice.Forwarding;
+using Sluice.Model;
+using Sluice.Translation;
+
+namespace Sluice.Management;
+
+/// <summary>Compiles AIServiceBackends with their Backend, BackendTLSPolicy and BackendSecurityPolicy.</summary>
+internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, UpstreamClientPool clients, DiagnosticBag diagnostics)
+{
+    private static readonly HashSet<string> PlannedSchemas = new(StringComparer.Ordinal)
+    {
+        "AWSBedrock", "AWSAnthropic", "GCPVertexAI", "GCPAnthropic", "Anthropic", "Cohere",
+    };
+
+    private readonly Dictionary<(string Namespace, string Name), BackendSecurityPolicyConfig> _policies = IndexPolicies(set, diagnostics);
+    private readonly Dictionary<(string Namespace, string Name), BackendTlsPolicyConfig> _tlsPolicies = IndexTlsPolicies(set);
+
+    public BackendModel? Compile(AIServiceBackendConfig config)
+    {
+        var meta = config.Meta;
+        var errorsBefore = diagnostics.ErrorCount;
+        var translator = CompileSchema(config);
+        var backend = ResolveBackend(config);
+        var auth = CompileAuth(meta);
+        if (translator is null || backend is null || diagnostics.ErrorCount > errorsBefore)
+        {
+            return null;
+        }
+
+        var tls = CompileTls(backend);
+        var endpoints = new List<UpstreamEndpoint>(backend.Endpoints.Count);
+        foreach (var endpoint in backend.Endpoints)
+        {
+            var host = endpoint.IsIp && endpoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Host}]" : endpoint.Host;
+            var scheme = tls is null ? "http" : "https";
+            if (tls is null && endpoint.Port == 443)
+            {
+                diagnostics.Warning(backend.Meta.Location, $"port 443 without a BackendTLSPolicy: Sluice speaks plain HTTP to {endpoint.Host}:443 (add a BackendTLSPolicy for TLS)");
+            }
+
+            var hostHeader = tls?.Hostname ?? host;
+            endpoints.Add(new UpstreamEndpoint(new Uri($"{scheme}://{host}:{endpoint.Port}"), hostHeader));
+        }
+
+        return new BackendModel
+        {
+            Name = $"{meta.Namespace}/{meta.Name}",
+            Translator = translator,
+            Endpoints = endpoints,
+            Tls = tls,
+            Auth = auth,
+            Client = clients.Get(tls),
+        };
+    }
+
+    private BackendTranslator? CompileSchema(AIServiceBackendConfig config)
+    {
+        var schema = config.Schema;
+        var location = schema.Location with { FieldPath = "spec.schema.name" };
+        switch (schema.Name)
+        {
+            case "OpenAI":
+                return new OpenAITranslator(schema.Prefix);
+            case "AzureOpenAI":
+                if (string.IsNullOrWhiteSpace(schema.Version))
+                {
+                    diagnostics.Error(location with { FieldPath = "spec.schema.version" }, "is required for schema AzureOpenAI: the Azure api-version, e.g. 2025-01-01-preview");
+                    return null;
+                }
+
+                return new AzureOpenAITranslator(schema.Version);
+            case "":
+                return null;
+            case var name when PlannedSchemas.Contains(name):
+                diagnostics.Error(location, $"schema {name} is not supported yet (supported: OpenAI, AzureOpenAI)");
+                return null;
+            default:
+                diagnostics.Error(location, $"'{schema.Name}' is not a schema (OpenAI, AzureOpenAI, AWSBedrock, AWSAnthropic, GCPVertexAI, GCPAnthropic, Anthropic, Cohere)");
+                return null;
+        }
+    }
+
+    private BackendConfig? ResolveBackend(AIServiceBackendConfig config)
+    {
+        if (config.BackendRef is not { } reference)
+        {
+            return null;
+        }
+
+        var ns = reference.NamespaceOr(config.Meta.Namespace);
+        var found = index.Find<BackendConfig>("Backend", ns, reference.Name);
+        if (found is null)
+        {
+            var hint = reference.Kind is null or "Service" ? " (Sluice sends to gateway.envoyproxy.io Backends; Kubernetes Services are not supported)" : string.Empty;
+            diagnostics.Error(reference.Location with { FieldPath = "spec.backendRef.name" }, $"Backend \"{reference.Name}\" not found in namespace {ns}{hint}");
+        }
+
+        return found;
+    }
+
+    private UpstreamTlsModel? CompileTls(BackendConfig backend)
+    {
+        if (!_tlsPolicies.TryGetValue((backend.Meta.Namespace, backend.Meta.Name), out var policy))
+        {
+            return null;
+        }
+
+        string? pem = null;
+        foreach (var caRef in policy.CaCertificateRefs)
+        {
+            var configMap = index.Find<ConfigMapConfig>("ConfigMap", caRef.NamespaceOr(policy.Meta.Namespace), caRef.Name);
+            if (configMap is null)
+            {
+                diagnostics.Error(caRef.Location, $"ConfigMap \"{caRef.Name}\" not found");
+            }
+            else if (!configMap.Data.TryGetValue("ca.crt", out var caPem) || !caPem.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal))
+            {
+                diagnostics.Error(caRef.Location, $"ConfigMap \"{caRef.Name}\" has no PEM certificate under key ca.crt");
+            }
+            else
+            {
+                pem += caPem + "\n";
+            }
+        }
+
+        return new UpstreamTlsModel(policy.SystemCertificates, pem, policy.Hostname);
+    }
+
+    private IUpstreamAuthHandler? CompileAuth(ResourceMeta backend)
+    {
+        if (!_policies.TryGetValue((backend.Namespace, backend.Name), out var policy))
+        {
+            return null;
+        }
+
+        switch (policy.Type)
+        {
+            case "APIKey" or "AzureAPIKey":
+                var key = ResolveSecretValue(policy, "apiKey");
+                if (key is null)
+                {
+                    return null;
+                }
+
+                return policy.Type == "APIKey" ? new ApiKeyAuthHandler(key) : new AzureApiKeyAuthHandler(key);
+            case "":
+                return null;
+            default:
+                diagnostics.Error(policy.TypeLocation, $"type {policy.Type} is not supported yet (supported: APIKey, AzureAPIKey)");
+                return null;
+        }
+    }
+
+    private string? ResolveSecretValue(BackendSecurityPolicyConfig policy, string key)
+    {
+        if (policy.SecretRef is not { } reference)
+        {
+            return null;
+        }
+
+        var ns = reference.NamespaceOr(policy.Meta.Namespace);
+        var secret = index.Find<SecretConfig>("Secret", ns, reference.Name);
+        if (secret is null)
+        {
+            diagnostics.Error(reference.Location, $"Secret \"{reference.Name}\" not found in namespace {ns}");
+            return null;
+        }
+
+        if (!secret.Data.TryGetValue(key, out var value) || string.IsNullOrWhiteSpace(value))
+        {
+            diagnostics.Error(reference.Location, $"Secret \"{reference.Name}\" has no key '{key}'");
+            return null;
+        }
+
+        return value.Trim();
+    }
+
+    private static Dictionary<(string, string), BackendSecurityPolicyConfig> IndexPolicies(ConfigSet set, DiagnosticBag diagnostics)
+    {
+        var map = new Dictionary<(string, string), BackendSecurityPolicyConfig>();
+        foreach (var policy in set.OfType<BackendSecurityPolicyConfig>())
+        {
+            foreach (var target in policy.TargetRefs)
+            {
+                if (target.Kind is not null and not "AIServiceBackend")
+                {
+                    diagnostics.Error(target.Location, $"targetRefs kind {target.Kind} is not supported (target an AIServiceBackend)");
+                    continue;
+                }
+
+                var key = (policy.Meta.Namespace, target.Name);
+                if (!map.TryAdd(key, policy))
+                {
+                    diagnostics.Error(target.Location, $"AIServiceBackend \"{target.Name}\" already has BackendSecurityPolicy {map[key].Meta.Name}");
+                }
+            }
+        }
+
+        return map;
+    }
+
+    private static Dictionary<(string, string), BackendTlsPolicyConfig> IndexTlsPolicies(ConfigSet set)
+    {
+        var map = new Dictionary<(string, string), BackendTlsPolicyConfig>();
+        foreach (var policy in set.OfType<BackendTlsPolicyConfig>())
+        {
+            foreach (var target in policy.TargetRefs)
+            {
+                map[(policy.Meta.Namespace, target.Name)] = policy;
+            }
+        }
+
+        return map;
+    }
+}

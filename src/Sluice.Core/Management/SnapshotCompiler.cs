@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Sluice.Configuration.Resources;
+using Sluice.Configuration.Validation;
+using Sluice.Forwarding;
+using Sluice.Model;
+
+namespace Sluice.Management;
+
+/// <summary>Validates a whole <see cref="ConfigSet"/> and compiles it into a <see cref="GatewaySnapshot"/>.</summary>
+internal static class SnapshotCompiler
+{
+    /// <summary>Largest request body when no ClientTrafficPolicy sets one (Envoy's 32 KiB default is too small for LLM traffic).</summary>
+    public const long DefaultMaxRequestBodyBytes = 50L * 1024 * 1024;
+
+    public static GatewaySnapshot? Compile(ConfigSet set, int generation, UpstreamClientPool clients, DiagnosticBag diagnostics, TimeProvider time)
+    {
+        var index = new ResourceIndex(set, diagnostics);
+        var backendCompiler = new BackendCompiler(set, index, clients, diagnostics);
+        var backends = new Dictionary<(string, string), (AIServiceBackendConfig, BackendModel?)>();
+        foreach (var config in set.OfType<AIServiceBackendConfig>())
+        {
+            backends.TryAdd((config.Meta.Namespace, config.Meta.Name), (config, backendCompiler.Compile(config)));
+        }
+
+        var routeCompiler = new RouteCompiler(backends, diagnostics);
+        var routeCount = 0;
+        foreach (var route in set.OfType<AIGatewayRouteConfig>())
+        {
+            routeCompiler.Compile(route);
+            routeCount++;
+        }
+
+        if (routeCount == 0)
+        {
+            diagnostics.Error(ConfigLocation.None, "no AIGatewayRoute found: Sluice needs at least one route to serve");
+        }
+
+        var port = ListenerPort(set, diagnostics);
+        var bodyLimit = set.OfType<ClientTrafficPolicyConfig>().Select(static p => p.BufferLimitBytes).Where(static b => b is not null).Max() ?? DefaultMaxRequestBodyBytes;
+        if (diagnostics.HasErrors)
+        {
+            return null;
+        }
+
+        var compiledBackends = backends.Values.Where(static b => b.Item2 is not null).Select(static b => b.Item2!).ToList();
+        var models = routeCompiler.Models.DistinctBy(static m => m.Id).ToList();
+        return new GatewaySnapshot
+        {
+            Generation = generation,
+            ListenerPort = port,
+            MaxRequestBodyBytes = bodyLimit,
+            Routes = routeCompiler.BuildTable(),
+            Backends = compiledBackends,
+            ModelIds = models.Select(static m => m.Id).ToList(),
+            ModelsResponse = RenderModels(models, time.GetUtcNow()),
+            WatchedFiles = set.WatchedFiles,
+            Description = $"{routeCount} AIGatewayRoute(s), {compiledBackends.Count} backend(s), {models.Count} model(s)",
+        };
+    }
+
+    private static int? ListenerPort(ConfigSet set, DiagnosticBag diagnostics)
+    {
+        int? port = null;
+        foreach (var gateway in set.OfType<GatewayConfig>())
+        {
+            foreach (var listener in gateway.Listeners)
+            {
+                if (port is null)
+                {
+                    port = listener.Port;
+                }
+                else if (port != listener.Port)
+                {
+                    diagnostics.Warning(gateway.Meta.Location, $"listener port {listener.Port} ignored: Sluice serves one port ({port})");
+                }
+            }
+        }
+
+        return port;
+    }
+
+    private static byte[] RenderModels(IReadOnlyList<ModelListing> models, DateTimeOffset now)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+            foreach (var model in models)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", model.Id);
+                writer.WriteString("object", "model");
+                writer.WriteNumber("created", (model.CreatedAt ?? now).ToUnixTimeSeconds());
+                writer.WriteString("owned_by", model.OwnedBy ?? "Sluice");
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

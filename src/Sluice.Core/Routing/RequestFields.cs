@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace Sluice.Routing;
+
+/// <summary>What routing needs from a request body: the model and whether it streams.</summary>
+internal readonly record struct RequestFields(string Model, bool Stream);
+
+internal enum RequestFieldsError
+{
+    None,
+    MalformedJson,
+    NotAnObject,
+    MissingModel,
+    ModelNotAString,
+}
+
+/// <summary>
+/// Reads the top-level <c>model</c> and <c>stream</c> of a JSON body with <see cref="Utf8JsonReader"/>, skipping
+/// everything else without building a document: the passthrough path never materialises the body.
+/// </summary>
+internal static class RequestFieldsReader
+{
+    private static readonly byte[] ModelProperty = "model"u8.ToArray();
+    private static readonly byte[] StreamProperty = "stream"u8.ToArray();
+
+    public static RequestFieldsError TryRead(ReadOnlySpan<byte> body, out RequestFields fields)
+    {
+        fields = default;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        string? model = null;
+        var stream = false;
+        var modelIsNotString = false;
+        try
+        {
+            if (!reader.Read())
+            {
+                return RequestFieldsError.MalformedJson;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return RequestFieldsError.NotAnObject;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(ModelProperty))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        model = reader.GetString();
+                    }
+                    else
+                    {
+                        modelIsNotString = true;
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals(StreamProperty))
+                {
+                    reader.Read();
+                    stream = reader.TokenType == JsonTokenType.True;
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return RequestFieldsError.MalformedJson;
+            }
+        }
+        catch (JsonException)
+        {
+            return RequestFieldsError.MalformedJson;
+        }
+
+        if (modelIsNotString)
+        {
+            return RequestFieldsError.ModelNotAString;
+        }
+
+        if (string.IsNullOrEmpty(model))
+        {
+            return RequestFieldsError.MissingModel;
+        }
+
+        fields = new RequestFields(model, stream);
+        return RequestFieldsError.None;
+    }
+
+    /// <summary>The JSON reader error position, for a helpful 400 message.</summary>
+    public static string DescribeMalformed(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            while (reader.Read())
+            {
+                reader.Skip();
+            }
+
+            return "the request body is not valid JSON";
+        }
+        catch (JsonException ex)
+        {
+            return $"the request body is not valid JSON: {ex.Message}";
+        }
+    }
+}

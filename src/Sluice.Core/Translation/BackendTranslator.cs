@@ -1,0 +1,18 @@
+namespace Sluice.Translation;
+
+/// <summary>
+/// Turns an OpenAI-shaped client request into the backend schema's request. OpenAI-family backends (OpenAI,
+/// Azure OpenAI) take the body as is, so only the path differs; providers with other wire formats add body and
+/// response translation on top.
+/// </summary>
+internal abstract class BackendTranslator
+{
+    /// <summary>gen_ai.provider.name for telemetry.</summary>
+    public abstract string ProviderName { get; }
+
+    /// <summary>Whether this backend accepts the endpoint at all.</summary>
+    public virtual bool Supports(EndpointKind endpoint) => true;
+
+    /// <summary>The upstream path and query for a request to <paramref name="upstreamModel"/>.</summary>
+    public abstract string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel);
+}

@@ -1,0 +1,35 @@
+namespace Sluice.Translation;
+
+/// <summary>Schema OpenAI: <c>{prefix}/chat/completions</c> with prefix default <c>/v1</c> (e.g. <c>/openai/v1</c> for Azure's v1 API).</summary>
+internal sealed class OpenAITranslator : BackendTranslator
+{
+    private readonly string _chat;
+    private readonly string _completions;
+    private readonly string _embeddings;
+
+    public OpenAITranslator(string? prefix, string providerName = "openai")
+    {
+        var normalized = "/" + (string.IsNullOrWhiteSpace(prefix) ? "v1" : prefix.Trim('/'));
+        if (normalized == "/")
+        {
+            normalized = string.Empty;
+        }
+
+        Prefix = normalized;
+        ProviderName = providerName;
+        _chat = $"{normalized}/chat/completions";
+        _completions = $"{normalized}/completions";
+        _embeddings = $"{normalized}/embeddings";
+    }
+
+    public string Prefix { get; }
+
+    public override string ProviderName { get; }
+
+    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel) => endpoint switch
+    {
+        EndpointKind.ChatCompletions => _chat,
+        EndpointKind.Completions => _completions,
+        _ => _embeddings,
+    };
+}

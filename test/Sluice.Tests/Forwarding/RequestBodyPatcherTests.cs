@@ -1,0 +1,42 @@
+using System.Text;
+using Sluice.Model;
+
+namespace Sluice.Forwarding;
+
+public sealed class RequestBodyPatcherTests
+{
+    [Fact]
+    public void Patch_ModelOverride_ReplacesOnlyTheModel()
+    {
+        const string body = """{"model":"gpt-4o","messages":[{"role":"user","content":"h\u00e9 \"x\""}],"temperature":0.50}""";
+
+        var patched = Patch(body, "my-deployment", BodyMutationModel.Empty);
+
+        Assert.Equal("""{"model":"my-deployment","messages":[{"role":"user","content":"h\u00e9 \"x\""}],"temperature":0.50}""", patched);
+    }
+
+    [Fact]
+    public void Patch_SetAndRemove_TopLevelFields()
+    {
+        var mutation = new BodyMutationModel(
+            [new("temperature", "0.2"u8.ToArray()), new("service_tier", "\"flex\""u8.ToArray())],
+            ["user"]);
+
+        var patched = Patch("""{"model":"m","temperature":1,"user":"u1","n":1}""", null, mutation);
+
+        Assert.Equal("""{"model":"m","temperature":0.2,"n":1,"service_tier":"flex"}""", patched);
+    }
+
+    [Fact]
+    public void NeedsPatch_NothingToChange_IsFalse()
+    {
+        Assert.False(RequestBodyPatcher.NeedsPatch(null, BodyMutationModel.Empty));
+    }
+
+    private static string Patch(string body, string? model, BodyMutationModel mutation)
+    {
+        using var output = new PooledBufferWriter();
+        RequestBodyPatcher.Patch(Encoding.UTF8.GetBytes(body), model, mutation, output);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text;
+
+namespace Sluice.Routing;
+
+public sealed class RequestFieldsReaderTests
+{
+    [Theory]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""", "gpt-4o", false)]
+    [InlineData("""{"messages":[{"model":"nested"}],"stream":true,"model":"m"}""", "m", true)]
+    [InlineData("""{ "stream" : false , "model" : "caf\u00e9" }""", "café", false)]
+    public void TryRead_ValidBody_FindsModelAndStream(string json, string model, bool stream)
+    {
+        var error = RequestFieldsReader.TryRead(Encoding.UTF8.GetBytes(json), out var fields);
+
+        Assert.Equal(RequestFieldsError.None, error);
+        Assert.Equal(model, fields.Model);
+        Assert.Equal(stream, fields.Stream);
+    }
+
+    [Theory]
+    [InlineData("", "MalformedJson")]
+    [InlineData("{\"model\":", "MalformedJson")]
+    [InlineData("{\"model\":\"a\"} trailing", "MalformedJson")]
+    [InlineData("[1,2]", "NotAnObject")]
+    [InlineData("{\"messages\":[]}", "MissingModel")]
+    [InlineData("{\"model\":\"\"}", "MissingModel")]
+    [InlineData("{\"model\":42}", "ModelNotAString")]
+    public void TryRead_BadBody_SaysWhy(string json, string expected)
+    {
+        Assert.Equal(expected, RequestFieldsReader.TryRead(Encoding.UTF8.GetBytes(json), out _).ToString());
+    }
+}
