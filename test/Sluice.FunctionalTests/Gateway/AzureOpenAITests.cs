@@ -1,0 +1,55 @@
+using System.Net;
+using Sluice.Infrastructure;
+using static Sluice.Gateway.ForwardingTests;
+
+namespace Sluice.Gateway;
+
+public sealed class AzureOpenAITests
+{
+    private static string AzureConfig(int port) => Configs.OpenAI(port, refExtra: "modelNameOverride: my-gpt4o-deployment")
+        .Replace("schema: {name: OpenAI}", "schema: {name: AzureOpenAI, version: 2025-01-01-preview}", StringComparison.Ordinal) + """
+
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: BackendSecurityPolicy
+        metadata: {name: azure-key, namespace: default}
+        spec:
+          targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: openai}]
+          type: AzureAPIKey
+          azureAPIKey: {secretRef: {name: azure-key} }
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: azure-key, namespace: default}
+        stringData: {apiKey: azure-secret-key}
+        """;
+
+    [Fact]
+    public async Task Chat_IsSentToTheDeploymentPath_WithApiKeyHeaderAndNoAuthorization()
+    {
+        await using var upstream = await TestUpstream.JsonAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(AzureConfig(upstream.Port));
+
+        using var request = Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[]}""");
+        request.Headers.Authorization = new("Bearer", "client-token");
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = upstream.LastRequest;
+        Assert.Equal("/openai/deployments/my-gpt4o-deployment/chat/completions?api-version=2025-01-01-preview", received.PathAndQuery);
+        Assert.Equal("azure-secret-key", received.Header("api-key"));
+        Assert.Null(received.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task Embeddings_UseTheEmbeddingsDeploymentPath()
+    {
+        await using var upstream = await TestUpstream.JsonAsync("""{"object":"list","data":[]}""");
+        await using var gateway = await GatewayUnderTest.StartAsync(AzureConfig(upstream.Port));
+
+        using var response = await gateway.Client.SendAsync(Post("/v1/embeddings", """{"model":"gpt-4o-mini","input":"hi"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/openai/deployments/my-gpt4o-deployment/embeddings?api-version=2025-01-01-preview", upstream.LastRequest.PathAndQuery);
+    }
+}

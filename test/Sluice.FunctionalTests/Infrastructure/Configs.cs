@@ -1,0 +1,63 @@
+namespace Sluice.Infrastructure;
+
+/// <summary>Envoy AI Gateway YAML for functional tests.</summary>
+internal static class Configs
+{
+    /// <summary>A route per model to one OpenAI-schema backend at 127.0.0.1:<paramref name="port"/>.</summary>
+    public static string OpenAI(int port, string model = "gpt-4o-mini", string? extraRule = null, string? backendExtra = null, string? ruleExtra = null, string? refExtra = null) => $$"""
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: AIGatewayRoute
+        metadata: {name: chat, namespace: default}
+        spec:
+          rules:
+            - matches:
+                - headers: [{type: Exact, name: x-ai-eg-model, value: {{model}}}]
+              backendRefs:
+                - name: openai
+        {{Indent(refExtra, 10)}}
+        {{Indent(ruleExtra, 6)}}
+        {{Indent(extraRule, 4)}}
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: AIServiceBackend
+        metadata: {name: openai, namespace: default}
+        spec:
+          schema: {name: OpenAI}
+          backendRef: {name: upstream, kind: Backend, group: gateway.envoyproxy.io}
+        {{Indent(backendExtra, 2)}}
+        ---
+        apiVersion: gateway.envoyproxy.io/v1alpha1
+        kind: Backend
+        metadata: {name: upstream, namespace: default}
+        spec:
+          endpoints: [{ip: {address: 127.0.0.1, port: {{port}} } }]
+        """;
+
+    public static string ApiKey(string key) => $$"""
+
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: BackendSecurityPolicy
+        metadata: {name: openai-key, namespace: default}
+        spec:
+          targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: openai}]
+          type: APIKey
+          apiKey: {secretRef: {name: openai-key} }
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: openai-key, namespace: default}
+        stringData: {apiKey: "{{key}}"}
+        """;
+
+    private static string Indent(string? text, int spaces)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var pad = new string(' ', spaces);
+        return string.Join("\n", text.Split('\n').Select(line => pad + line));
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Configuration.Loading;
+using Sluice.Forwarding;
+using Sluice.Hosting;
+using Sluice.Management;
+
+namespace Sluice.Infrastructure;
+
+/// <summary>The real gateway (config manager, Kestrel data plane and admin listener) on 127.0.0.1 with free ports.</summary>
+internal sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly UpstreamClientPool _clients;
+    private readonly ConfigManager _configs;
+    private readonly GatewayHost _host;
+
+    private GatewayUnderTest(string directory, string configPath, UpstreamClientPool clients, ConfigManager configs, GatewayHost host)
+    {
+        Directory = directory;
+        ConfigPath = configPath;
+        _clients = clients;
+        _configs = configs;
+        _host = host;
+        Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Admin = new HttpClient { BaseAddress = host.AdminAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string Directory { get; }
+
+    public string ConfigPath { get; }
+
+    public Uri BaseAddress => _host.BaseAddress;
+
+    public HttpClient Client { get; }
+
+    public HttpClient Admin { get; }
+
+    public int Generation => _configs.Current!.Generation;
+
+    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "sluice-functional", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var configPath = Path.Combine(directory, "config.yaml");
+        await File.WriteAllTextAsync(configPath, yaml);
+        var clients = new UpstreamClientPool();
+        var logging = LoggerFactory.Create(Logging);
+        var configs = new ConfigManager([ConfigSource.FromPath(configPath)], clients, logging.CreateLogger("test"), getEnvironment: environment);
+        if (!configs.LoadInitial())
+        {
+            var (_, diagnostics) = configs.Build();
+            throw new InvalidOperationException("invalid test config:\n" + string.Join("\n", diagnostics));
+        }
+
+        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200) }, Logging);
+        return new GatewayUnderTest(directory, configPath, clients, configs, host);
+    }
+
+    /// <summary>Rewrites the config file and waits until the gateway has swapped in a new snapshot (or gives up).</summary>
+    public async Task<bool> RewriteAndWaitForReloadAsync(string yaml, TimeSpan? within = null)
+    {
+        var generation = Generation;
+        await File.WriteAllTextAsync(ConfigPath, yaml);
+        return await WaitForGenerationAboveAsync(generation, within ?? TimeSpan.FromSeconds(2));
+    }
+
+    public async Task<bool> WaitForGenerationAboveAsync(int generation, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Generation > generation)
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Admin.Dispose();
+        await _host.DisposeAsync();
+        _configs.Dispose();
+        _clients.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    private static void Logging(ILoggingBuilder builder)
+    {
+        builder.ClearProviders();
+        builder.SetMinimumLevel(LogLevel.Warning);
+    }
+}
