@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Sluice.Forwarding;
 using Sluice.Management;
 using Sluice.Telemetry;
@@ -97,6 +98,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null; // enforced per request from the config (413 in the OpenAI envelope)
             kestrel.Listen(address, port);
         });
+        builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddSingleton(configs);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
@@ -117,7 +119,10 @@ internal sealed class GatewayHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, port);
         });
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(static resource => resource.AddService("sluice"))
+            .WithMetrics(metrics => metrics
             .AddMeter(GatewayMetrics.MeterName)
             .AddPrometheusExporter());
         var app = builder.Build();

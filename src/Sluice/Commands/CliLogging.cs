@@ -12,6 +12,8 @@ internal static class CliLogging
         logging.SetMinimumLevel(level);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // A failed start (port in use) is reported by the command in one line; the host would add a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

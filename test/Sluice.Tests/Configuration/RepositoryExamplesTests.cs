@@ -1,0 +1,34 @@
+using Sluice.TestSupport;
+
+namespace Sluice.Configuration;
+
+/// <summary>The configs shipped in examples/ are valid as they stand.</summary>
+public sealed class RepositoryExamplesTests : IDisposable
+{
+    private readonly ConfigFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    public static TheoryData<string> Examples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "examples"), "*.yaml"))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_IsValid(string file)
+    {
+        var env = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test", ["AZURE_OPENAI_API_KEY"] = "azure-test" };
+
+        var (snapshot, diagnostics) = _fixture.LoadPaths([Path.Combine(TestPaths.RepoRoot, "examples", file)], env);
+
+        ConfigFixture.AssertNoErrors(diagnostics);
+        Assert.NotNull(snapshot);
+    }
+}
