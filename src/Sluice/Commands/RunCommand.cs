@@ -51,7 +51,7 @@ internal static class RunCommand
                 defaultKind = DefaultConfig.Choose(Environment.GetEnvironmentVariable);
                 if (defaultKind == DefaultConfigKind.Simulator)
                 {
-                    simulator = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, TokensPerSecond = 20 }, cancellationToken).ConfigureAwait(false);
+                    simulator = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, TokensPerSecond = 50 }, cancellationToken).ConfigureAwait(false);
                 }
 
                 sources = defaultKind switch

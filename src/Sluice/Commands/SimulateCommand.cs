@@ -10,7 +10,7 @@ internal static class SimulateCommand
     {
         var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = static _ => 8080 };
         var address = new Option<string>("--address") { Description = "Address to bind", DefaultValueFactory = static _ => "127.0.0.1" };
-        var rate = new Option<double>("--tokens-per-second") { Description = "Streaming pace; 0 streams as fast as possible", DefaultValueFactory = static _ => 0 };
+        var rate = new Option<double>("--tokens-per-second") { Description = "Generation pace in tokens per second (streams and non-streaming answers); 0 is as fast as possible", DefaultValueFactory = static _ => 0 };
         var command = new Command("simulate", "Serve a simulated OpenAI-compatible model: deterministic text, real usage numbers, fault injection by header.")
         {
             port, address, rate,

@@ -86,7 +86,7 @@ public class FaultHeaderTests(SimulatorFixture fixture) : IClassFixture<Simulato
             }
         });
 
-        Assert.IsType<HttpIOException>(failure, exactMatch: false);
+        Assert.True(failure is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }, $"Expected a premature end, got {failure}");
         Assert.Equal(4, events.Count); // the role chunk and three content chunks
         Assert.DoesNotContain("[DONE]", events);
     }
@@ -98,7 +98,8 @@ public class FaultHeaderTests(SimulatorFixture fixture) : IClassFixture<Simulato
             SimulatorHttp.Post("v1/chat/completions", SimulatorHttp.Chat("x"), ("x-sim-break-after", "1")),
             HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await Assert.ThrowsAnyAsync<IOException>(() => response.Content.ReadAsStringAsync());
+        Exception? failure = await Record.ExceptionAsync(() => response.Content.ReadAsStringAsync());
+        Assert.True(failure is HttpRequestException or IOException, $"Expected a broken body, got {failure}");
     }
 
     [Fact]

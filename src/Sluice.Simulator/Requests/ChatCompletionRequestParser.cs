@@ -1,0 +1,221 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Sluice.Simulator.Generation;
+
+namespace Sluice.Simulator.Requests;
+
+/// <summary>
+/// Parses a chat completion request with <see cref="Utf8JsonReader"/>, keeping only what the simulator uses.
+/// prompt_tokens = Σ (content tokens + <see cref="PerMessageTokens"/>) + <see cref="ReplyPrimingTokens"/>, where
+/// content tokens count string contents and "text" content parts in o200k_base. This matches api.openai.com
+/// exactly for single-message requests (recordings: "Hello!" → 8) and is within a couple of tokens otherwise.
+/// </summary>
+internal static class ChatCompletionRequestParser
+{
+    /// <summary>Message framing and the role, as OpenAI's token-counting guide describes.</summary>
+    public const int PerMessageTokens = 4;
+
+    /// <summary>The assistant turn the model is primed with.</summary>
+    public const int ReplyPrimingTokens = 2;
+
+    public static bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error)
+    {
+        request = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body, JsonFields.ReaderOptions);
+            return TryParse(ref reader, out request, out error);
+        }
+        catch (JsonException)
+        {
+            error = RequestError.InvalidJson();
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 inside a string value.
+            error = RequestError.InvalidJson();
+            return false;
+        }
+    }
+
+    private static bool TryParse(ref Utf8JsonReader reader, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error)
+    {
+        request = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = RequestError.InvalidJson();
+            return false;
+        }
+
+        string? model = null;
+        bool stream = false;
+        bool includeUsage = false;
+        int? maxTokens = null;
+        int? maxCompletionTokens = null;
+        int messageCount = -1;
+        int promptTokens = ReplyPrimingTokens;
+        ulong seed = StableHash.Initial;
+        error = default;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool ok = true;
+            if (reader.ValueTextEquals("model"u8))
+            {
+                ok = JsonFields.TryReadString(ref reader, "model", ref model, out error);
+            }
+            else if (reader.ValueTextEquals("messages"u8))
+            {
+                ok = TryReadMessages(ref reader, ref seed, ref promptTokens, out messageCount, out error);
+            }
+            else if (reader.ValueTextEquals("stream"u8))
+            {
+                ok = JsonFields.TryReadBool(ref reader, "stream", ref stream, out error);
+            }
+            else if (reader.ValueTextEquals("stream_options"u8))
+            {
+                ok = JsonFields.TryReadStreamOptions(ref reader, ref includeUsage, out error);
+            }
+            else if (reader.ValueTextEquals("max_tokens"u8))
+            {
+                ok = JsonFields.TryReadInt(ref reader, "max_tokens", 1, int.MaxValue, ref maxTokens, out error);
+            }
+            else if (reader.ValueTextEquals("max_completion_tokens"u8))
+            {
+                ok = JsonFields.TryReadInt(
+                    ref reader, "max_completion_tokens", 1, int.MaxValue, ref maxCompletionTokens, out error);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        JsonFields.ReadToEnd(ref reader);
+        if (string.IsNullOrEmpty(model))
+        {
+            error = RequestError.MissingModel();
+            return false;
+        }
+
+        if (messageCount < 0)
+        {
+            error = RequestError.MissingParameter("messages");
+            return false;
+        }
+
+        if (messageCount == 0)
+        {
+            error = RequestError.EmptyArray("messages");
+            return false;
+        }
+
+        request = new ChatCompletionRequest(
+            model, stream, includeUsage, maxCompletionTokens ?? maxTokens, promptTokens, seed);
+        return true;
+    }
+
+    /// <summary>The reader is on the "messages" name; a JSON null counts as missing (count -1).</summary>
+    private static bool TryReadMessages(
+        ref Utf8JsonReader reader,
+        ref ulong seed,
+        ref int tokens,
+        out int count,
+        out RequestError error)
+    {
+        reader.Read();
+        count = -1;
+        error = default;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            error = RequestError.InvalidType("messages", "an array");
+            return false;
+        }
+
+        count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = RequestError.InvalidType("messages[" + count + "]", "an object");
+                return false;
+            }
+
+            tokens += PerMessageTokens;
+            seed = StableHash.AppendSeparator(seed);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("content"u8))
+                {
+                    reader.Read();
+                    ReadContent(ref reader, ref seed, ref tokens);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            count++;
+        }
+
+        return true;
+    }
+
+    /// <summary>A string, null, or an array of parts whose "text" values count.</summary>
+    private static void ReadContent(ref Utf8JsonReader reader, ref ulong seed, ref int tokens)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            PromptText.Accumulate(ref reader, ref seed, ref tokens);
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("text"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        PromptText.Accumulate(ref reader, ref seed, ref tokens);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+    }
+}

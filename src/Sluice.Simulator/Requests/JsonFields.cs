@@ -1,0 +1,128 @@
+using System.Text.Json;
+
+namespace Sluice.Simulator.Requests;
+
+/// <summary>Readers for optional scalar fields; the reader is on the property name and ends on the value.</summary>
+internal static class JsonFields
+{
+    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    public static bool TryReadBool(ref Utf8JsonReader reader, string param, ref bool value, out RequestError error)
+    {
+        reader.Read();
+        error = default;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                value = true;
+                return true;
+            case JsonTokenType.False:
+            case JsonTokenType.Null:
+                value = false;
+                return true;
+            default:
+                error = RequestError.InvalidType(param, "a boolean");
+                return false;
+        }
+    }
+
+    public static bool TryReadInt(
+        ref Utf8JsonReader reader,
+        string param,
+        int minimum,
+        int maximum,
+        ref int? value,
+        out RequestError error)
+    {
+        reader.Read();
+        error = default;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            value = null;
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int number))
+        {
+            error = RequestError.InvalidType(param, "an integer");
+            return false;
+        }
+
+        if (number < minimum)
+        {
+            error = RequestError.BelowMinimum(param, number, minimum);
+            return false;
+        }
+
+        if (number > maximum)
+        {
+            error = RequestError.AboveMaximum(param, number, maximum);
+            return false;
+        }
+
+        value = number;
+        return true;
+    }
+
+    /// <summary>Reads a string field; JSON null leaves <paramref name="value"/> unchanged.</summary>
+    public static bool TryReadString(ref Utf8JsonReader reader, string param, ref string? value, out RequestError error)
+    {
+        reader.Read();
+        error = default;
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            value = reader.GetString();
+            return true;
+        }
+
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        error = RequestError.InvalidType(param, "a string");
+        return false;
+    }
+
+    /// <summary>Reads <c>stream_options</c>, keeping only <c>include_usage</c>.</summary>
+    public static bool TryReadStreamOptions(ref Utf8JsonReader reader, ref bool includeUsage, out RequestError error)
+    {
+        reader.Read();
+        error = default;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = RequestError.InvalidType("stream_options", "an object");
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("include_usage"u8))
+            {
+                if (!TryReadBool(ref reader, "stream_options.include_usage", ref includeUsage, out error))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>After the root object ends, anything but whitespace is malformed (the reader throws).</summary>
+    public static void ReadToEnd(ref Utf8JsonReader reader)
+    {
+        while (reader.Read())
+        {
+        }
+    }
+}
