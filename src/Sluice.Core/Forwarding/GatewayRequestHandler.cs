@@ -31,12 +31,15 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
             case "/v1/embeddings":
                 endpoint = EndpointKind.Embeddings;
                 break;
+            case "/v1/responses":
+                endpoint = EndpointKind.Responses;
+                break;
             case "/v1/models":
                 return HttpMethods.IsGet(context.Request.Method)
                     ? WriteModelsAsync(context.Response, snapshot)
                     : ErrorResponse.WriteAsync(context.Response, GatewayError.MethodNotAllowed, "use GET /v1/models");
             default:
-                return ErrorResponse.WriteAsync(context.Response, GatewayError.EndpointNotFound, $"unknown endpoint: {context.Request.Method} {context.Request.Path}. Sluice serves POST /v1/chat/completions, /v1/completions, /v1/embeddings and GET /v1/models");
+                return ErrorResponse.WriteAsync(context.Response, GatewayError.EndpointNotFound, $"unknown endpoint: {context.Request.Method} {context.Request.Path}. Sluice serves POST /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses and GET /v1/models");
         }
 
         if (!HttpMethods.IsPost(context.Request.Method))

@@ -1,4 +1,5 @@
 using Sluice.Auth;
+using Sluice.Auth.Azure;
 using Sluice.Configuration.Resources;
 using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
@@ -8,7 +9,7 @@ using Sluice.Translation;
 namespace Sluice.Management;
 
 /// <summary>Compiles AIServiceBackends with their Backend, BackendTLSPolicy and BackendSecurityPolicy.</summary>
-internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, UpstreamClientPool clients, DiagnosticBag diagnostics)
+internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, UpstreamClientPool clients, AuthServices auth, DiagnosticBag diagnostics)
 {
     private static readonly HashSet<string> PlannedSchemas = new(StringComparer.Ordinal)
     {
@@ -17,6 +18,10 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
 
     private readonly Dictionary<(string Namespace, string Name), BackendSecurityPolicyConfig> _policies = IndexPolicies(set, diagnostics);
     private readonly Dictionary<(string Namespace, string Name), BackendTlsPolicyConfig> _tlsPolicies = IndexTlsPolicies(set);
+    private readonly Dictionary<string, EntraTokenSource> _tokenSources = new(StringComparer.Ordinal);
+
+    /// <summary>The Entra token sources this config uses, by cache key.</summary>
+    public IReadOnlyDictionary<string, EntraTokenSource> TokenSources => _tokenSources;
 
     public BackendModel? Compile(AIServiceBackendConfig config)
     {
@@ -24,7 +29,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
         var errorsBefore = diagnostics.ErrorCount;
         var translator = CompileSchema(config);
         var backend = ResolveBackend(config);
-        var auth = CompileAuth(meta);
+        var authHandler = CompileAuth(meta);
         if (translator is null || backend is null || diagnostics.ErrorCount > errorsBefore)
         {
             return null;
@@ -51,7 +56,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
             Translator = translator,
             Endpoints = endpoints,
             Tls = tls,
-            Auth = auth,
+            Auth = authHandler,
             Client = clients.Get(tls),
         };
     }
@@ -146,20 +151,56 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
                 }
 
                 return policy.Type == "APIKey" ? new ApiKeyAuthHandler(key) : new AzureApiKeyAuthHandler(key);
-            case "":
+            case "AzureCredentials" when policy.AzureCredentials is { } azure:
+                return CompileAzureCredentials(policy, azure, backend);
+            case "" or "AzureCredentials":
                 return null;
             default:
-                diagnostics.Error(policy.TypeLocation, $"type {policy.Type} is not supported yet (supported: APIKey, AzureAPIKey)");
+                diagnostics.Error(policy.TypeLocation, $"type {policy.Type} is not supported yet (supported: APIKey, AzureAPIKey, AzureCredentials)");
                 return null;
         }
     }
 
-    private string? ResolveSecretValue(BackendSecurityPolicyConfig policy, string key)
+    private AzureEntraAuthHandler? CompileAzureCredentials(BackendSecurityPolicyConfig policy, AzureCredentialsConfig azure, ResourceMeta backend)
     {
-        if (policy.SecretRef is not { } reference)
+        var errors = diagnostics.ErrorCount;
+        var secret = azure.ClientSecretRef is null ? null : ResolveSecretValue(policy, azure.ClientSecretRef, "client-secret");
+        OidcExchangeSpec? oidc = null;
+        if (azure.OidcExchange is { } exchange)
+        {
+            var oidcSecret = exchange.ClientSecretRef is null ? null : ResolveSecretValue(policy, exchange.ClientSecretRef, "client-secret");
+            oidc = new OidcExchangeSpec(
+                exchange.TokenEndpoint is null ? null : new Uri(exchange.TokenEndpoint),
+                exchange.Issuer is null ? null : new Uri(exchange.Issuer),
+                exchange.ClientId,
+                oidcSecret ?? string.Empty,
+                exchange.Scopes,
+                exchange.Audience);
+        }
+
+        if (diagnostics.ErrorCount > errors)
         {
             return null;
         }
+
+        var spec = new AzureCredentialSpec(
+            $"{policy.Meta.Namespace}/{policy.Meta.Name}",
+            azure.TenantId,
+            azure.ClientId,
+            secret,
+            oidc,
+            AzureCredentialFactory.AuthorityHost(azure.AuthorityHost, auth.GetEnvironment));
+        var key = spec.CacheKey;
+        var source = auth.Tokens.GetOrCreate(key, () => AzureCredentialFactory.Create(spec, auth), out _);
+        _tokenSources[key] = source;
+        return new AzureEntraAuthHandler(source, $"{backend.Namespace}/{backend.Name}");
+    }
+
+    private string? ResolveSecretValue(BackendSecurityPolicyConfig policy, string key) =>
+        policy.SecretRef is { } reference ? ResolveSecretValue(policy, reference, key) : null;
+
+    private string? ResolveSecretValue(BackendSecurityPolicyConfig policy, ObjectRef reference, string key)
+    {
 
         var ns = reference.NamespaceOr(policy.Meta.Namespace);
         var secret = index.Find<SecretConfig>("Secret", ns, reference.Name);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Auth;
 using Sluice.Configuration.Loading;
 using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
@@ -20,14 +21,21 @@ internal sealed partial class ConfigManager : IDisposable
     private GatewaySnapshot? _current;
     private int _generation;
 
-    public ConfigManager(IReadOnlyList<ConfigSource> sources, UpstreamClientPool clients, ILogger logger, TimeProvider? time = null, Func<string, string?>? getEnvironment = null)
+    private readonly bool _ownsAuth;
+
+    public ConfigManager(IReadOnlyList<ConfigSource> sources, UpstreamClientPool clients, ILogger logger, TimeProvider? time = null, Func<string, string?>? getEnvironment = null, AuthServices? auth = null)
     {
         _sources = sources;
         Clients = clients;
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _getEnvironment = getEnvironment ?? Environment.GetEnvironmentVariable;
+        _ownsAuth = auth is null;
+        Auth = auth ?? new AuthServices(logger, _time, _getEnvironment);
     }
+
+    /// <summary>Credential state that outlives one snapshot (Entra ID tokens).</summary>
+    public AuthServices Auth { get; }
 
     public UpstreamClientPool Clients { get; }
 
@@ -45,7 +53,7 @@ internal sealed partial class ConfigManager : IDisposable
         var diagnostics = new DiagnosticBag();
         var set = ConfigLoader.Load(_sources, _getEnvironment, diagnostics);
         // Compile even after parse errors, so cross-reference errors are reported in the same run.
-        var snapshot = SnapshotCompiler.Compile(set, _generation + 1, Clients, diagnostics, _time);
+        var snapshot = SnapshotCompiler.Compile(set, _generation + 1, Clients, Auth, diagnostics, _time);
         return (snapshot, diagnostics.Items);
     }
 
@@ -56,6 +64,7 @@ internal sealed partial class ConfigManager : IDisposable
         LogDiagnostics(diagnostics, isReload: false);
         if (snapshot is null)
         {
+            Auth.Tokens.Retain([]);
             return false;
         }
 
@@ -75,6 +84,7 @@ internal sealed partial class ConfigManager : IDisposable
             if (snapshot is null)
             {
                 LogReloadRejected(diagnostics.Count(static d => d.Severity == DiagnosticSeverity.Error));
+                Auth.Tokens.Retain(Current?.TokenSources.Keys.ToList() ?? []); // drop what the rejected config created
                 return false;
             }
 
@@ -94,12 +104,25 @@ internal sealed partial class ConfigManager : IDisposable
         }
     }
 
-    public void Dispose() => _reloadLock.Dispose();
+    public void Dispose()
+    {
+        _reloadLock.Dispose();
+        if (_ownsAuth)
+        {
+            Auth.Dispose();
+        }
+    }
 
     private void Swap(GatewaySnapshot snapshot)
     {
         _generation = snapshot.Generation;
         Interlocked.Exchange(ref _current, snapshot);
+        Auth.Tokens.Retain(snapshot.TokenSources.Keys.ToList());
+        foreach (var source in snapshot.TokenSources.Values)
+        {
+            source.WarmUp(); // a wrong secret shows in the log now, not at the first request
+        }
+
         Reloaded?.Invoke(snapshot);
     }
 

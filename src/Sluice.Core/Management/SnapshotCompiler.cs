@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Auth;
 using Sluice.Configuration.Resources;
 using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
@@ -12,10 +13,10 @@ internal static class SnapshotCompiler
     /// <summary>Largest request body when no ClientTrafficPolicy sets one (Envoy's 32 KiB default is too small for LLM traffic).</summary>
     public const long DefaultMaxRequestBodyBytes = 50L * 1024 * 1024;
 
-    public static GatewaySnapshot? Compile(ConfigSet set, int generation, UpstreamClientPool clients, DiagnosticBag diagnostics, TimeProvider time)
+    public static GatewaySnapshot? Compile(ConfigSet set, int generation, UpstreamClientPool clients, AuthServices auth, DiagnosticBag diagnostics, TimeProvider time)
     {
         var index = new ResourceIndex(set, diagnostics);
-        var backendCompiler = new BackendCompiler(set, index, clients, diagnostics);
+        var backendCompiler = new BackendCompiler(set, index, clients, auth, diagnostics);
         var backends = new Dictionary<(string, string), (AIServiceBackendConfig, BackendModel?)>();
         foreach (var config in set.OfType<AIServiceBackendConfig>())
         {
@@ -54,6 +55,7 @@ internal static class SnapshotCompiler
             ModelIds = models.Select(static m => m.Id).ToList(),
             ModelsResponse = RenderModels(models, time.GetUtcNow()),
             WatchedFiles = set.WatchedFiles,
+            TokenSources = backendCompiler.TokenSources,
             Description = $"{routeCount} AIGatewayRoute(s), {compiledBackends.Count} backend(s), {models.Count} model(s)",
         };
     }

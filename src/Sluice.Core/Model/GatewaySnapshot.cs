@@ -1,3 +1,4 @@
+using Sluice.Auth.Azure;
 using Sluice.Routing;
 
 namespace Sluice.Model;
@@ -27,4 +28,7 @@ internal sealed class GatewaySnapshot
     public required IReadOnlyList<string> WatchedFiles { get; init; }
 
     public required string Description { get; init; }
+
+    /// <summary>The Entra ID token sources this config uses, by credential key (kept alive across reloads).</summary>
+    public required IReadOnlyDictionary<string, EntraTokenSource> TokenSources { get; init; }
 }

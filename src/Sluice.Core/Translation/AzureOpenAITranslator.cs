@@ -2,7 +2,8 @@ namespace Sluice.Translation;
 
 /// <summary>
 /// Schema AzureOpenAI: <c>/openai/deployments/{deployment}/chat/completions?api-version={version}</c>, where the
-/// deployment is the modelNameOverride or the request's model. The body is OpenAI's.
+/// deployment is the modelNameOverride or the request's model; the Responses API is <c>/openai/responses</c> with the
+/// deployment in the body's model. The body is OpenAI's.
 /// </summary>
 internal sealed class AzureOpenAITranslator(string apiVersion) : BackendTranslator
 {
@@ -10,6 +11,7 @@ internal sealed class AzureOpenAITranslator(string apiVersion) : BackendTranslat
 
     public override string ProviderName => "azure.openai";
 
-    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel) =>
-        string.Concat("/openai/deployments/", Uri.EscapeDataString(upstreamModel), "/", endpoint.PathSuffix(), _query);
+    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel) => endpoint == EndpointKind.Responses
+        ? "/openai/responses" + _query
+        : string.Concat("/openai/deployments/", Uri.EscapeDataString(upstreamModel), "/", endpoint.PathSuffix(), _query);
 }

@@ -6,6 +6,7 @@ internal enum EndpointKind
     ChatCompletions,
     Completions,
     Embeddings,
+    Responses,
 }
 
 internal static class EndpointKindExtensions
@@ -15,6 +16,7 @@ internal static class EndpointKindExtensions
     {
         EndpointKind.ChatCompletions => "chat/completions",
         EndpointKind.Completions => "completions",
+        EndpointKind.Responses => "responses",
         _ => "embeddings",
     };
 
@@ -23,6 +25,7 @@ internal static class EndpointKindExtensions
     {
         EndpointKind.ChatCompletions => "chat",
         EndpointKind.Completions => "completion",
+        EndpointKind.Responses => "responses",
         _ => "embeddings",
     };
 }

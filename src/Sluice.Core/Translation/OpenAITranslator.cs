@@ -6,6 +6,7 @@ internal sealed class OpenAITranslator : BackendTranslator
     private readonly string _chat;
     private readonly string _completions;
     private readonly string _embeddings;
+    private readonly string _responses;
 
     public OpenAITranslator(string? prefix, string providerName = "openai")
     {
@@ -20,6 +21,7 @@ internal sealed class OpenAITranslator : BackendTranslator
         _chat = $"{normalized}/chat/completions";
         _completions = $"{normalized}/completions";
         _embeddings = $"{normalized}/embeddings";
+        _responses = $"{normalized}/responses";
     }
 
     public string Prefix { get; }
@@ -30,6 +32,7 @@ internal sealed class OpenAITranslator : BackendTranslator
     {
         EndpointKind.ChatCompletions => _chat,
         EndpointKind.Completions => _completions,
+        EndpointKind.Responses => _responses,
         _ => _embeddings,
     };
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Auth;
 using Sluice.Configuration.Loading;
 using Sluice.Forwarding;
 using Sluice.Hosting;
@@ -24,6 +25,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         Admin = new HttpClient { BaseAddress = host.AdminAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
+    private AuthServices? _auth;
+
     public string Directory { get; }
 
     public string ConfigPath { get; }
@@ -36,7 +39,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public int Generation => _configs.Current!.Generation;
 
-    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null)
+    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null, HttpMessageHandler? identityHandler = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-functional", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -44,7 +47,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         await File.WriteAllTextAsync(configPath, yaml);
         var clients = new UpstreamClientPool();
         var logging = LoggerFactory.Create(Logging);
-        var configs = new ConfigManager([ConfigSource.FromPath(configPath)], clients, logging.CreateLogger("test"), getEnvironment: environment);
+        var auth = new AuthServices(logging.CreateLogger("Sluice.Auth"), getEnvironment: environment, identityHandler: identityHandler);
+        var configs = new ConfigManager([ConfigSource.FromPath(configPath)], clients, logging.CreateLogger("test"), getEnvironment: environment, auth: auth);
         if (!configs.LoadInitial())
         {
             var (_, diagnostics) = configs.Build();
@@ -52,7 +56,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
 
         var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200) }, Logging);
-        return new GatewayUnderTest(directory, configPath, clients, configs, host);
+        return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth };
     }
 
     /// <summary>Rewrites the config file and waits until the gateway has swapped in a new snapshot (or gives up).</summary>
@@ -85,6 +89,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         Admin.Dispose();
         await _host.DisposeAsync();
         _configs.Dispose();
+        _auth?.Dispose();
         _clients.Dispose();
         try
         {

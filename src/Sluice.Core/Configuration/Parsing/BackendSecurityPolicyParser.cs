@@ -25,6 +25,7 @@ internal static class BackendSecurityPolicyParser
         var type = spec.String("type", required: true) ?? string.Empty;
         var typeLocation = spec.LocationOf("type");
         ObjectRef? secretRef = null;
+        AzureCredentialsConfig? azure = null;
         if (SubObjects.TryGetValue(type, out var subObjectKey))
         {
             var sub = spec.Mapping(subObjectKey);
@@ -42,6 +43,10 @@ internal static class BackendSecurityPolicyParser
 
                 sub.WarnUnread();
             }
+            else if (type == "AzureCredentials")
+            {
+                azure = ParseAzureCredentials(sub);
+            }
         }
         else if (type.Length > 0)
         {
@@ -50,6 +55,79 @@ internal static class BackendSecurityPolicyParser
 
         spec.Mapping("credentialOverride");
         spec.WarnUnread();
-        return new BackendSecurityPolicyConfig(meta, targetRefs, type, typeLocation, secretRef);
+        return new BackendSecurityPolicyConfig(meta, targetRefs, type, typeLocation, secretRef, azure);
+    }
+
+    private static AzureCredentialsConfig ParseAzureCredentials(ConfigNode node)
+    {
+        var tenant = node.String("tenantID", required: true) ?? string.Empty;
+        var client = node.String("clientID", required: true) ?? string.Empty;
+        var secretRef = CommonParsers.ObjectRef(node.Mapping("clientSecretRef"));
+        OidcExchangeConfig? oidc = null;
+        if (node.Mapping("oidcExchangeToken") is { } exchange)
+        {
+            oidc = ParseOidcExchange(exchange);
+        }
+
+        if (secretRef is not null && oidc is not null)
+        {
+            node.Error("set clientSecretRef or oidcExchangeToken, not both");
+        }
+
+        var authorityHost = node.String("authorityHost");
+        if (authorityHost is not null && (!Uri.TryCreate(authorityHost, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            node.Diagnostics.Error(node.LocationOf("authorityHost"), $"'{authorityHost}' must be an https URL such as https://login.microsoftonline.us/");
+        }
+
+        node.WarnUnread();
+        return new AzureCredentialsConfig(tenant, client, secretRef, oidc, authorityHost, node.Location);
+    }
+
+    private static OidcExchangeConfig ParseOidcExchange(ConfigNode exchange)
+    {
+        var oidc = exchange.Mapping("oidc");
+        string? issuer = null;
+        string? tokenEndpoint = null;
+        string clientId = string.Empty;
+        ObjectRef? clientSecret = null;
+        IReadOnlyList<string> scopes = [];
+        if (oidc is null)
+        {
+            exchange.Diagnostics.Error(exchange.LocationOf("oidc"), "is required");
+        }
+        else
+        {
+            if (oidc.Mapping("provider") is { } provider)
+            {
+                issuer = provider.String("issuer");
+                tokenEndpoint = provider.String("tokenEndpoint");
+                provider.String("authorizationEndpoint");
+                provider.Mapping("backendRef");
+                provider.Items("backendRefs");
+                provider.Mapping("backendSettings");
+                provider.WarnUnread();
+            }
+
+            if (issuer is null && tokenEndpoint is null)
+            {
+                oidc.Diagnostics.Error(oidc.LocationOf("provider"), "needs issuer or tokenEndpoint");
+            }
+
+            clientId = oidc.String("clientID", required: true) ?? string.Empty;
+            clientSecret = CommonParsers.ObjectRef(oidc.Mapping("clientSecret"));
+            if (clientSecret is null)
+            {
+                oidc.Diagnostics.Error(oidc.LocationOf("clientSecret"), "is required (a Secret with key client-secret)");
+            }
+
+            scopes = oidc.Strings("scopes");
+            oidc.WarnUnread();
+        }
+
+        var audience = exchange.String("aud");
+        exchange.String("grantType");
+        exchange.WarnUnread();
+        return new OidcExchangeConfig(issuer, tokenEndpoint, clientId, clientSecret, scopes, audience, exchange.Location);
     }
 }

@@ -7,4 +7,27 @@ internal sealed record BackendSecurityPolicyConfig(
     IReadOnlyList<ObjectRef> TargetRefs,
     string Type,
     ConfigLocation TypeLocation,
-    ObjectRef? SecretRef) : ResourceConfig(Meta);
+    ObjectRef? SecretRef,
+    AzureCredentialsConfig? AzureCredentials = null) : ResourceConfig(Meta);
+
+/// <summary>
+/// <c>azureCredentials</c>: a client secret, a federated OIDC token, or (with neither) workload or managed identity.
+/// <see cref="AuthorityHost"/> is a Sluice extension for sovereign clouds (Envoy AI Gateway has none).
+/// </summary>
+internal sealed record AzureCredentialsConfig(
+    string TenantId,
+    string ClientId,
+    ObjectRef? ClientSecretRef,
+    OidcExchangeConfig? OidcExchange,
+    string? AuthorityHost,
+    ConfigLocation Location);
+
+/// <summary><c>oidcExchangeToken</c>: a client-credentials token from another OIDC issuer, used as the client assertion.</summary>
+internal sealed record OidcExchangeConfig(
+    string? Issuer,
+    string? TokenEndpoint,
+    string ClientId,
+    ObjectRef? ClientSecretRef,
+    IReadOnlyList<string> Scopes,
+    string? Audience,
+    ConfigLocation Location);
