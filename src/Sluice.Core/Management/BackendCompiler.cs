@@ -191,7 +191,18 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
             oidc,
             AzureCredentialFactory.AuthorityHost(azure.AuthorityHost, auth.GetEnvironment));
         var key = spec.CacheKey;
-        var source = auth.Tokens.GetOrCreate(key, () => AzureCredentialFactory.Create(spec, auth), out _);
+        EntraTokenSource source;
+        try
+        {
+            source = auth.Tokens.GetOrCreate(key, () => AzureCredentialFactory.Create(spec, auth), out _);
+        }
+        catch (ArgumentException ex)
+        {
+            // Azure.Identity validates its arguments in constructors; a config must never crash the load.
+            diagnostics.Error(azure.Location, $"Azure.Identity rejects this credential: {ex.Message}");
+            return null;
+        }
+
         _tokenSources[key] = source;
         return new AzureEntraAuthHandler(source, $"{backend.Namespace}/{backend.Name}");
     }

@@ -29,7 +29,6 @@ public sealed class ReferenceExamplesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("basic/azure_openai.yaml", "AzureCredentials is not supported yet")]
     [InlineData("basic/aws.yaml", "not supported yet")]
     [InlineData("basic/aws-irsa.yaml", "not supported yet")]
     [InlineData("basic/aws-pod-identity.yaml", "not supported yet")]
@@ -50,6 +49,28 @@ public sealed class ReferenceExamplesTests : IDisposable
 
         Assert.Null(snapshot);
         ConfigFixture.AssertHasError(diagnostics, expected);
+    }
+
+    [Fact]
+    public void AzureExample_AsShipped_NamesThePlaceholderTenant()
+    {
+        var (snapshot, diagnostics) = _fixture.LoadPaths([Path.Combine(ExamplesRoot, "basic/azure_openai.yaml")]);
+
+        Assert.Null(snapshot);
+        ConfigFixture.AssertHasError(diagnostics, "BackendSecurityPolicy default/envoy-ai-gateway-basic-azure-credentials: spec.azureCredentials.tenantID: 'AZURE_TENANT_ID' is not a tenant ID");
+    }
+
+    [Fact]
+    public void AzureExample_WithItsPlaceholdersFilledIn_Loads()
+    {
+        var yaml = File.ReadAllText(Path.Combine(ExamplesRoot, "basic/azure_openai.yaml"))
+            .Replace("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47", StringComparison.Ordinal)
+            .Replace("AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001", StringComparison.Ordinal);
+
+        var (snapshot, diagnostics) = _fixture.Load(yaml, "azure_openai.yaml");
+
+        ConfigFixture.AssertNoErrors(diagnostics);
+        Assert.NotNull(snapshot);
     }
 
     [Fact]

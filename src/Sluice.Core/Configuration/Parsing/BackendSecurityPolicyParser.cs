@@ -61,6 +61,11 @@ internal static class BackendSecurityPolicyParser
     private static AzureCredentialsConfig ParseAzureCredentials(ConfigNode node)
     {
         var tenant = node.String("tenantID", required: true) ?? string.Empty;
+        if (tenant.Length > 0 && !IsTenantId(tenant))
+        {
+            node.Diagnostics.Error(node.LocationOf("tenantID"), $"'{tenant}' is not a tenant ID: use the directory's GUID or domain (letters, digits, '.' and '-')");
+        }
+
         var client = node.String("clientID", required: true) ?? string.Empty;
         var secretRef = CommonParsers.ObjectRef(node.Mapping("clientSecretRef"));
         OidcExchangeConfig? oidc = null;
@@ -82,6 +87,20 @@ internal static class BackendSecurityPolicyParser
 
         node.WarnUnread();
         return new AzureCredentialsConfig(tenant, client, secretRef, oidc, authorityHost, node.Location);
+    }
+
+    /// <summary>What Azure.Identity accepts as a tenant: a GUID or a domain name.</summary>
+    private static bool IsTenantId(string tenant)
+    {
+        foreach (var c in tenant)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '.' and not '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static OidcExchangeConfig ParseOidcExchange(ConfigNode exchange)
