@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using Sluice.Auth;
 using Sluice.Configuration.Loading;
 using Sluice.Forwarding;
 using Sluice.Hosting;
@@ -63,7 +64,8 @@ internal static class RunCommand
             }
 
             using var clients = new UpstreamClientPool();
-            using var configs = new ConfigManager(sources, clients, loggerFactory.CreateLogger("Sluice.Config"));
+            using var auth = new AuthServices(loggerFactory.CreateLogger("Sluice.Auth"));
+            using var configs = new ConfigManager(sources, clients, loggerFactory.CreateLogger("Sluice.Config"), auth: auth);
             if (!configs.LoadInitial())
             {
                 Console.Error.WriteLine("sluice: the configuration is invalid (errors above); nothing is served.");

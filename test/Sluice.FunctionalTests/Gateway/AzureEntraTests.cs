@@ -200,6 +200,93 @@ public sealed class AzureEntraTests : IAsyncLifetime
         Assert.Equal(AzureError(status), await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AzureAuthorityHostVariable_IsHonouredWhenThePolicyNamesNoAuthority()
+    {
+        var yaml = Config().Replace($"    authorityHost: {_entra.AuthorityHost}\n", string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("authorityHost", yaml, StringComparison.Ordinal);
+        var authority = _entra.AuthorityHost.ToString();
+        await using var gateway = await GatewayUnderTest.StartAsync(yaml, name => name == "AZURE_AUTHORITY_HOST" ? authority : null, _certificates.CreateTrustingHandler());
+
+        using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", ChatBody));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_entra.TokenRequests);
+    }
+
+    [Fact]
+    public async Task NoSecret_WithAFederatedTokenFile_UsesWorkloadIdentity()
+    {
+        var tokenFile = Path.Combine(Path.GetTempPath(), "sluice-wi-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(tokenFile, "kubernetes-service-account-token");
+        _entra.ExpectedAssertion = "kubernetes-service-account-token";
+        _entra.ExpectedSecret = "no-secret-may-be-sent";
+        var yaml = Config().Replace("    clientSecretRef: {name: azure-client-secret, namespace: default}\n", string.Empty, StringComparison.Ordinal);
+        await using var gateway = await GatewayUnderTest.StartAsync(yaml, name => name == "AZURE_FEDERATED_TOKEN_FILE" ? tokenFile : null, _certificates.CreateTrustingHandler());
+
+        using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", ChatBody));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var request = Assert.Single(_entra.TokenRequests);
+        Assert.Equal("client_credentials", request.GrantType);
+        Assert.True(request.SecretMatched, "the federated token file's content must be the client assertion");
+        Assert.Equal("Bearer entra-token-1", _azure.LastRequest.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task OidcExchangeToken_UsesTheOtherIssuersTokenAsTheClientAssertion()
+    {
+        _entra.ExpectedAssertion = "oidc-assertion";
+        _entra.ExpectedSecret = "no-secret-may-be-sent";
+        var oidc = $$"""
+                oidcExchangeToken:
+                  oidc:
+                    provider: {tokenEndpoint: "https://127.0.0.1:{{_entra.Port}}/oidc/token"}
+                    clientID: keycloak-client
+                    clientSecret: {name: oidc-secret}
+                    scopes: [openid]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: oidc-secret, namespace: default}
+            stringData: {client-secret: oidc-client-secret}
+            """;
+        var yaml = Config().Replace("    clientSecretRef: {name: azure-client-secret, namespace: default}\n", oidc + "\n", StringComparison.Ordinal);
+        await using var gateway = await GatewayUnderTest.StartAsync(yaml, identityHandler: _certificates.CreateTrustingHandler());
+
+        using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", ChatBody));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(_entra.TokenRequests, r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal) && r.SecretMatched);
+    }
+
+    [Fact]
+    public async Task NoSecretNoTokenFile_UsesManagedIdentity()
+    {
+        // Azure.Identity reads the managed identity endpoint from the process environment (App Service style).
+        Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", $"https://127.0.0.1:{_entra.Port}/msi/token");
+        Environment.SetEnvironmentVariable("IDENTITY_HEADER", "identity-header-value");
+        try
+        {
+            var yaml = Config().Replace("    clientSecretRef: {name: azure-client-secret, namespace: default}\n", string.Empty, StringComparison.Ordinal);
+            await using var gateway = await GatewayUnderTest.StartAsync(yaml, static _ => null, _certificates.CreateTrustingHandler());
+
+            using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", ChatBody));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var request = Assert.Single(_entra.TokenRequests);
+            Assert.Equal("managed_identity", request.GrantType);
+            Assert.Equal("my-client", request.ClientId);
+            Assert.True(request.SecretMatched, "the identity header must be sent");
+            Assert.Equal("Bearer entra-token-1", _azure.LastRequest.Header("Authorization"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", null);
+            Environment.SetEnvironmentVariable("IDENTITY_HEADER", null);
+        }
+    }
+
     private Task<GatewayUnderTest> StartAsync(string secret = "s3cret-value", string? authority = null, int? port = null) =>
         GatewayUnderTest.StartAsync(Config(secret, authority, port), identityHandler: _certificates.CreateTrustingHandler());
 

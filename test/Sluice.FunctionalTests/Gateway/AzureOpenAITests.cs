@@ -52,4 +52,30 @@ public sealed class AzureOpenAITests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/openai/deployments/my-gpt4o-deployment/embeddings?api-version=2025-01-01-preview", upstream.LastRequest.PathAndQuery);
     }
+
+    [Fact]
+    public async Task Responses_GoToTheAzureResponsesPath()
+    {
+        await using var upstream = await TestUpstream.JsonAsync("""{"object":"response"}""");
+        await using var gateway = await GatewayUnderTest.StartAsync(AzureConfig(upstream.Port));
+
+        using var response = await gateway.Client.SendAsync(Post("/v1/responses", """{"model":"gpt-4o-mini","input":"hi"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/openai/responses?api-version=2025-01-01-preview", upstream.LastRequest.PathAndQuery);
+        Assert.Equal("""{"model":"my-gpt4o-deployment","input":"hi"}""", upstream.LastRequest.BodyText);
+    }
+
+    [Fact]
+    public async Task OpenAISchemaWithAzureV1Prefix_UsesThePrefix()
+    {
+        await using var upstream = await TestUpstream.JsonAsync();
+        var yaml = Configs.OpenAI(upstream.Port).Replace("schema: {name: OpenAI}", "schema: {name: OpenAI, prefix: /openai/v1}", StringComparison.Ordinal);
+        await using var gateway = await GatewayUnderTest.StartAsync(yaml);
+
+        using var chat = await gateway.Client.SendAsync(Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[]}"""));
+        Assert.Equal("/openai/v1/chat/completions", upstream.LastRequest.PathAndQuery);
+        using var responses = await gateway.Client.SendAsync(Post("/v1/responses", """{"model":"gpt-4o-mini","input":"hi"}"""));
+        Assert.Equal("/openai/v1/responses", upstream.LastRequest.PathAndQuery);
+    }
 }

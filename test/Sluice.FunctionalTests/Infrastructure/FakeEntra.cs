@@ -59,6 +59,16 @@ internal sealed class FakeEntra : IAsyncDisposable
     {
         var path = context.Request.Path.Value ?? string.Empty;
         var form = ParseForm(_server.LastRequest.BodyText);
+        if (path == "/msi/token")
+        {
+            var authorized = context.Request.Headers["X-IDENTITY-HEADER"] == "identity-header-value";
+            TokenRequests.Enqueue((path, "managed_identity", context.Request.Query["client_id"].ToString(), context.Request.Query["resource"].ToString(), authorized));
+            var expiresOn = DateTimeOffset.UtcNow.AddSeconds(ExpiresInSeconds).ToUnixTimeSeconds();
+            var msiToken = $"entra-token-{Interlocked.Increment(ref _issued)}";
+            await WriteJsonAsync(context, authorized ? 200 : 401, $$"""{"access_token":"{{msiToken}}","expires_on":"{{expiresOn}}","resource":"https://cognitiveservices.azure.com","token_type":"Bearer"}""");
+            return;
+        }
+
         if (path == "/oidc/token")
         {
             await WriteJsonAsync(context, 200, """{"access_token":"oidc-assertion","token_type":"Bearer","expires_in":300}""");
