@@ -86,6 +86,29 @@ public sealed class CliTests
         Assert.DoesNotContain("sk-env-key", sluice.Stdout + sluice.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_AzureVariablesInEnvironment_RouteEveryModelToTheAzureDeployment_WithApiKey()
+    {
+        await using var upstream = await TestUpstream.JsonAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["AZURE_OPENAI_API_KEY"] = "azure-env-key",
+            ["AZURE_OPENAI_ENDPOINT"] = $"http://127.0.0.1:{upstream.Port}/",
+            ["OPENAI_API_VERSION"] = "2025-01-01-preview",
+            ["OPENAI_API_KEY"] = "sk-ignored-when-azure-is-configured",
+        };
+        await using var sluice = SluiceProcess.Start("run --port 0 --admin-port 0 --address 127.0.0.1", environment: environment);
+        var address = await sluice.WaitForListeningAsync(StartTimeout);
+
+        using var client = new HttpClient { BaseAddress = address };
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o","messages":[]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview", upstream.LastRequest.PathAndQuery);
+        Assert.Equal("azure-env-key", upstream.LastRequest.Header("api-key"));
+        Assert.Null(upstream.LastRequest.Header("Authorization"));
+    }
+
     private static string WriteTemp(string yaml)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-cli-tests", Guid.NewGuid().ToString("N"));
