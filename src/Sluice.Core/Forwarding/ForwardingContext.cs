@@ -9,12 +9,20 @@ internal sealed record ForwardingContext(
     string RequestModel,
     bool Stream,
     RouteRuleModel Rule,
-    BackendRefModel BackendRef)
+    BackendRefModel BackendRef,
+    int Attempt = 1)
 {
     public string UpstreamModel => BackendRef.ModelNameOverride ?? RequestModel;
 
-    /// <summary>The attempt's deadline: the rule's request timeout, or the per-backend one if shorter.</summary>
-    public TimeSpan Timeout => Rule.BackendRequestTimeout is { } b && b > TimeSpan.Zero && b < Rule.RequestTimeout ? b : Rule.RequestTimeout;
+    /// <summary>How long one attempt may take to get an answer: the shorter of perRetry.timeout and timeouts.backendRequest.</summary>
+    public TimeSpan? AttemptTimeout => Shorter(Rule.Retry.PerTryTimeout, Rule.BackendRequestTimeout);
+
+    private static TimeSpan? Shorter(TimeSpan? a, TimeSpan? b)
+    {
+        a = a > TimeSpan.Zero ? a : null;
+        b = b > TimeSpan.Zero ? b : null;
+        return a is null ? b : b is null ? a : (a < b ? a : b);
+    }
 }
 
 /// <summary>How one forwarded request ended, for logs and metrics.</summary>
@@ -27,4 +35,5 @@ internal enum ForwardingOutcome
     StreamInterrupted,
     ClientAborted,
     AuthFailed,
+    NoBackend,
 }

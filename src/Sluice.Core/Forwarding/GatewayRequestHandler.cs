@@ -96,17 +96,13 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 return;
             }
 
-            var backendRef = BackendSelector.Select(rule);
-            if (backendRef is null)
+            var (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields.Model, fields.Stream, rule, body).ConfigureAwait(false);
+            if (forwarding is not null)
             {
-                await ErrorResponse.WriteAsync(context.Response, GatewayError.UpstreamUnreachable, $"rule {rule} has no backendRef with a weight above 0", null, statusOverride: 503).ConfigureAwait(false);
-                return;
+                metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, time.GetElapsedTime(started));
             }
 
-            var forwarding = new ForwardingContext(endpoint, fields.Model, fields.Stream, rule, backendRef);
-            var outcome = await forwarder.ForwardAsync(context, forwarding, body).ConfigureAwait(false);
-            metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, time.GetElapsedTime(started));
-            LogRequest(context.Request.Path.Value!, fields.Model, backendRef.Backend.Name, context.Response.StatusCode, outcome);
+            LogRequest(context.Request.Path.Value!, fields.Model, forwarding?.BackendRef.Backend.Name ?? "-", context.Response.StatusCode, outcome);
         }
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Sluice.Forwarding;
 
 /// <summary>
-/// Streams the upstream answer to the client. Each read is written to the response pipe and flushed at once, so
+/// Commits an upstream answer to the client. Each read is written to the response pipe and flushed at once, so
 /// an SSE event reaches the client as soon as the upstream sends it; nothing is buffered beyond one read.
 /// Upstream errors keep their status and headers; a non-JSON error body is wrapped in the OpenAI envelope.
 /// </summary>
@@ -16,8 +16,10 @@ internal static partial class ResponseCopier
     private const int ReadSize = 16 * 1024;
     private const int MaxWrappedErrorBytes = 64 * 1024;
 
-    public static async Task<ForwardingOutcome> CopyAsync(HttpContext context, HttpResponseMessage upstream, ForwardingContext forwarding, CancellationTokenSource deadline, ILogger logger)
+    public static async Task<ForwardingOutcome> CopyAsync(HttpContext context, AttemptResult attempt, CancellationTokenSource deadline, ILogger logger)
     {
+        var upstream = attempt.Response!;
+        var forwarding = attempt.Forwarding;
         var response = context.Response;
         var status = (int)upstream.StatusCode;
         var mediaType = upstream.Content.Headers.ContentType?.MediaType;
@@ -30,7 +32,7 @@ internal static partial class ResponseCopier
         }
 
         HeaderPolicy.CopyResponseHeaders(upstream, response, bodyRewritten: false);
-        var isEventStream = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        var isEventStream = UpstreamAttempt.IsEventStream(upstream);
         if (isEventStream)
         {
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -42,10 +44,15 @@ internal static partial class ResponseCopier
         var readToken = idleTimer?.Token ?? deadline.Token;
         try
         {
-            var source = await upstream.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
-            await using (source.ConfigureAwait(false))
+            var writer = response.BodyWriter;
+            if (attempt.FirstChunkLength > 0)
             {
-                var writer = response.BodyWriter;
+                await writer.WriteAsync(attempt.FirstChunk.AsMemory(0, attempt.FirstChunkLength), context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (attempt.FirstChunk is null || attempt.FirstChunkLength > 0)
+            {
+                var source = await upstream.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
                 while (true)
                 {
                     var memory = writer.GetMemory(ReadSize);
@@ -75,12 +82,13 @@ internal static partial class ResponseCopier
             }
 
             var timedOut = ex is OperationCanceledException;
+            var backend = forwarding.BackendRef.Backend.Name;
             var message = timedOut
                 ? (deadline.IsCancellationRequested
-                    ? $"backend {forwarding.BackendRef.Backend.Name} did not finish within {forwarding.Timeout.TotalSeconds:0.###}s (rule timeouts.request)"
-                    : $"backend {forwarding.BackendRef.Backend.Name} sent nothing for {idleTimeout?.TotalSeconds:0.###}s (rule streamIdleTimeout)")
-                : $"backend {forwarding.BackendRef.Backend.Name} closed the connection mid-response";
-            LogInterrupted(logger, forwarding.BackendRef.Backend.Name, message);
+                    ? $"backend {backend} did not finish within {forwarding.Rule.RequestTimeout.TotalSeconds:0.###}s (rule timeouts.request)"
+                    : $"backend {backend} sent nothing for {idleTimeout?.TotalSeconds:0.###}s (rule streamIdleTimeout)")
+                : $"backend {backend} closed the connection mid-response";
+            LogInterrupted(logger, backend, message);
             if (isEventStream)
             {
                 var errorEvent = ErrorResponse.SseEvent(message, "upstream_error", timedOut ? "upstream_timeout" : "upstream_interrupted");

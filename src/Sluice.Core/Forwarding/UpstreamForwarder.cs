@@ -1,131 +1,138 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Sluice.Model;
+using Sluice.Routing;
+using Sluice.Translation;
 
 namespace Sluice.Forwarding;
 
 /// <summary>
-/// Sends one request upstream and streams the answer back: builds the upstream request (path by the backend's
-/// translator, body patched only where needed, client headers filtered, credential attached), applies the rule's
-/// timeout, and maps every failure to one status in the OpenAI envelope.
+/// Forwards one request: tries backends in the order the rule and its retry policy allow (each attempt
+/// re-translated and re-authenticated for its backend), records passive health, and commits exactly one answer
+/// to the client. Nothing is retried once a byte has reached the client.
 /// </summary>
-internal sealed partial class UpstreamForwarder(ILogger<UpstreamForwarder> logger)
+internal sealed partial class UpstreamForwarder(BackendHealthRegistry health, TimeProvider time, ILogger<UpstreamForwarder> logger)
 {
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
-
-    public async Task<ForwardingOutcome> ForwardAsync(HttpContext context, ForwardingContext forwarding, PooledBufferWriter body)
+    public async Task<(ForwardingOutcome Outcome, ForwardingContext? Last)> ForwardAsync(HttpContext context, EndpointKind endpoint, string model, bool stream, RouteRuleModel rule, PooledBufferWriter body)
     {
-        var backend = forwarding.BackendRef.Backend;
-        var endpoint = backend.NextEndpoint();
-        PooledBufferWriter? patched = null;
-        try
+        var planner = new AttemptPlanner(rule, health, time.GetUtcNow());
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(rule.RequestTimeout);
+        ForwardingContext? last = null;
+        for (var attempt = 1; ; attempt++)
         {
-            var payload = body;
-            if (RequestBodyPatcher.NeedsPatch(forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation))
+            var backendRef = planner.Next();
+            if (backendRef is null)
             {
-                patched = new PooledBufferWriter(body.Length + 256);
-                RequestBodyPatcher.Patch(body.WrittenSpan, forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, patched);
-                payload = patched;
+                await ErrorResponse.WriteAsync(context.Response, GatewayError.UpstreamUnreachable, $"rule {rule} has no backendRef with a weight above 0", null, statusOverride: 503).ConfigureAwait(false);
+                return (ForwardingOutcome.NoBackend, last);
             }
 
-            var pathAndQuery = backend.Translator.BuildPathAndQuery(forwarding.Endpoint, forwarding.UpstreamModel);
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseUri, pathAndQuery))
+            last = new ForwardingContext(endpoint, model, stream, rule, backendRef, attempt);
+            using var result = await UpstreamAttempt.SendAsync(context, last, body, deadline.Token).ConfigureAwait(false);
+            var backendHealth = health.For(backendRef.Backend.Name);
+            if (result.Accepted)
             {
-                Version = HttpVersion.Version11,
-                VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
-                Content = new ByteArrayContent(payload.Array, 0, payload.Length),
-            };
-            request.Content.Headers.ContentType = JsonContentType;
-            HeaderPolicy.CopyRequestHeaders(context.Request.Headers, request, backend.Auth is not null, forwarding.BackendRef.HeaderMutation);
-            if (!string.Equals(endpoint.HostHeader, endpoint.BaseUri.Host, StringComparison.OrdinalIgnoreCase))
-            {
-                request.Headers.Host = endpoint.HostHeader;
+                backendHealth.RecordSuccess();
+                return (await ResponseCopier.CopyAsync(context, result, deadline, logger).ConfigureAwait(false), last);
             }
 
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            deadline.CancelAfter(forwarding.Timeout);
-
-            if (backend.Auth is not null)
+            if (result.Failure == AttemptFailure.ClientAborted)
             {
-                var auth = await backend.Auth.ApplyAsync(request, deadline.Token).ConfigureAwait(false);
-                if (!auth.Succeeded)
-                {
-                    await ErrorResponse.WriteAsync(context.Response, GatewayError.UpstreamAuthFailed, auth.Message ?? "the backend credential is not available", null, auth.StatusCode).ConfigureAwait(false);
-                    return ForwardingOutcome.AuthFailed;
-                }
+                return (ForwardingOutcome.ClientAborted, last);
             }
 
-            HttpResponseMessage response;
+            var status = result.Response is null ? 0 : (int)result.Response.StatusCode;
+            RecordFailure(backendHealth, rule, result, status);
+            var retriable = result.Failure == AttemptFailure.Status
+                ? rule.Retry.RetriesStatus(status)
+                : rule.Retry.RetriesTransportFailure(result.Failure is AttemptFailure.ConnectFailure or AttemptFailure.Auth);
+            if (!retriable || attempt > rule.Retry.NumRetries || deadline.IsCancellationRequested)
+            {
+                return (await CommitFailureAsync(context, result, deadline).ConfigureAwait(false), last);
+            }
+
+            var backOff = rule.Retry.BackOff(attempt);
+            LogRetrying(backendRef.Backend.Name, result.Message ?? $"HTTP {status}", attempt, backOff.TotalMilliseconds);
             try
             {
-                response = await backend.Client.SendAsync(request, deadline.Token).ConfigureAwait(false);
+                await Task.Delay(backOff, time, deadline.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                return await FailBeforeResponseAsync(context, forwarding, endpoint.BaseUri, ex, deadline.IsCancellationRequested).ConfigureAwait(false);
+                return (await CommitFailureAsync(context, result, deadline).ConfigureAwait(false), last);
             }
+        }
+    }
 
-            using (response)
+    private void RecordFailure(BackendHealth backendHealth, RouteRuleModel rule, AttemptResult result, int status)
+    {
+        var now = time.GetUtcNow();
+        if (status == 429 && RetryAfter(result.Response!, now) is { } until)
+        {
+            backendHealth.EjectUntil(until);
+            LogPaused(result.Forwarding.BackendRef.Backend.Name, until);
+            return;
+        }
+
+        if (result.Failure != AttemptFailure.Status || status >= 500)
+        {
+            if (backendHealth.RecordFailure(rule.Health, now) is { } ejectedUntil)
             {
-                return await ResponseCopier.CopyAsync(context, response, forwarding, deadline, logger).ConfigureAwait(false);
+                LogEjected(result.Forwarding.BackendRef.Backend.Name, rule.Health.ConsecutiveFailures, ejectedUntil);
             }
         }
-        finally
-        {
-            patched?.Dispose();
-        }
     }
 
-    private async Task<ForwardingOutcome> FailBeforeResponseAsync(HttpContext context, ForwardingContext forwarding, Uri target, Exception ex, bool deadlineExpired)
+    private async Task<ForwardingOutcome> CommitFailureAsync(HttpContext context, AttemptResult result, CancellationTokenSource deadline)
     {
-        var backendName = forwarding.BackendRef.Backend.Name;
-        if (context.RequestAborted.IsCancellationRequested)
+        if (result.Failure == AttemptFailure.Status)
         {
-            return ForwardingOutcome.ClientAborted;
+            return await ResponseCopier.CopyAsync(context, result, deadline, logger).ConfigureAwait(false);
         }
 
-        if (ex is OperationCanceledException && deadlineExpired)
+        var backend = result.Forwarding.BackendRef.Backend.Name;
+        if (result.Failure == AttemptFailure.Timeout)
         {
-            LogUpstreamTimeout(backendName, target.Authority, forwarding.Timeout.TotalSeconds);
-            await ErrorResponse.WriteAsync(context.Response, GatewayError.UpstreamTimeout, $"backend {backendName} did not answer within {forwarding.Timeout.TotalSeconds:0.###}s (rule timeouts.request)").ConfigureAwait(false);
-            return ForwardingOutcome.Timeout;
+            LogUpstreamTimeout(backend, result.Message!);
+        }
+        else
+        {
+            LogUpstreamUnreachable(backend, result.Message!);
         }
 
-        var reason = Describe(ex);
-        LogUpstreamUnreachable(backendName, target.Authority, reason);
-        await ErrorResponse.WriteAsync(context.Response, GatewayError.UpstreamUnreachable, $"backend {backendName} at {target.Authority} is unreachable: {reason}").ConfigureAwait(false);
-        return ForwardingOutcome.Unreachable;
+        await ErrorResponse.WriteAsync(context.Response, result.Error, result.Message!, null, result.StatusOverride).ConfigureAwait(false);
+        return result.Failure switch
+        {
+            AttemptFailure.Timeout => ForwardingOutcome.Timeout,
+            AttemptFailure.Auth => ForwardingOutcome.AuthFailed,
+            _ => ForwardingOutcome.Unreachable,
+        };
     }
 
-    private static string Describe(Exception ex)
+    private static DateTimeOffset? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
-        if (ex is OperationCanceledException)
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
         {
-            return "connect timeout";
+            return now + delta;
         }
 
-        var socket = ex.InnerException as SocketException ?? ex.InnerException?.InnerException as SocketException;
-        if (socket?.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return "connection refused";
-        }
-
-        return ex is HttpRequestException http ? http.HttpRequestError switch
-        {
-            HttpRequestError.NameResolutionError => "the host name cannot be resolved",
-            HttpRequestError.SecureConnectionError => "the TLS handshake failed (check the BackendTLSPolicy hostname and CA)",
-            HttpRequestError.ConnectionError => "the connection failed",
-            HttpRequestError.ResponseEnded => "the connection closed before a response",
-            HttpRequestError.InvalidResponse => "the response is not valid HTTP",
-            _ => http.HttpRequestError.ToString(),
-        } : ex.GetType().Name;
+        return retryAfter?.Date;
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "backend {Backend} at {Target} is unreachable: {Reason}")]
-    private partial void LogUpstreamUnreachable(string backend, string target, string reason);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "backend {Backend}: {Message}")]
+    private partial void LogUpstreamUnreachable(string backend, string message);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "backend {Backend} at {Target} timed out after {Seconds}s")]
-    private partial void LogUpstreamTimeout(string backend, string target, double seconds);
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "backend {Backend}: {Message}")]
+    private partial void LogUpstreamTimeout(string backend, string message);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "backend {Backend} failed ({Reason}); retry {Attempt} in {DelayMs:0}ms")]
+    private partial void LogRetrying(string backend, string reason, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "backend {Backend} ejected after {Failures} consecutive failures until {Until:u}")]
+    private partial void LogEjected(string backend, int failures, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "backend {Backend} asked to pause (429 Retry-After); no traffic until {Until:u} while others can serve")]
+    private partial void LogPaused(string backend, DateTimeOffset until);
 }

@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Sluice.Forwarding;
 using Sluice.Management;
+using Sluice.Routing;
 using Sluice.Telemetry;
 
 namespace Sluice.Hosting;
@@ -102,6 +103,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(configs);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<BackendHealthRegistry>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<GatewayRequestHandler>();
         var app = builder.Build();

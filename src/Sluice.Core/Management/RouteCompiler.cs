@@ -9,6 +9,7 @@ namespace Sluice.Management;
 /// <summary>Compiles AIGatewayRoute rules into match entries and backend groups.</summary>
 internal sealed class RouteCompiler(
     IReadOnlyDictionary<(string Namespace, string Name), (AIServiceBackendConfig Config, BackendModel? Model)> backends,
+    TrafficPolicyCompiler trafficPolicies,
     DiagnosticBag diagnostics)
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
@@ -81,8 +82,11 @@ internal sealed class RouteCompiler(
             });
         }
 
+        var (retry, health) = trafficPolicies.For(route.Meta);
         var model = new RouteRuleModel
         {
+            Retry = retry,
+            Health = health,
             RouteName = $"{route.Meta.Namespace}/{route.Meta.Name}",
             RuleName = rule.Name ?? ruleIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Hostnames = route.Hostnames,

@@ -23,7 +23,7 @@ internal static class SnapshotCompiler
             backends.TryAdd((config.Meta.Namespace, config.Meta.Name), (config, backendCompiler.Compile(config)));
         }
 
-        var routeCompiler = new RouteCompiler(backends, diagnostics);
+        var routeCompiler = new RouteCompiler(backends, new TrafficPolicyCompiler(set), diagnostics);
         var routeCount = 0;
         foreach (var route in set.OfType<AIGatewayRouteConfig>())
         {

@@ -18,6 +18,10 @@ internal sealed class RouteRuleModel
 
     public TimeSpan? StreamIdleTimeout { get; init; }
 
+    public RetryPolicyModel Retry { get; init; } = RetryPolicyModel.None;
+
+    public PassiveHealthModel Health { get; init; } = PassiveHealthModel.Default;
+
     public override string ToString() => $"{RouteName} rule {RuleName}";
 }
 

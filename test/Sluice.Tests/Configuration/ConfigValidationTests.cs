@@ -67,7 +67,7 @@ public sealed class ConfigValidationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy")]
+    [InlineData("gateway.envoyproxy.io/v1alpha1", "EnvoyExtensionPolicy")]
     [InlineData("aigateway.envoyproxy.io/v1alpha1", "MCPRoute")]
     [InlineData("gateway.networking.k8s.io/v1", "HTTPRoute")]
     public void Load_KnownButUnsupportedKind_SaysNotSupportedYet(string apiVersion, string kind)

@@ -39,7 +39,7 @@ internal static class ResourceParser
         var handled = (group, kind) switch
         {
             (AIGatewayGroup, "AIGatewayRoute") or (AIGatewayGroup, "AIServiceBackend") or (AIGatewayGroup, "BackendSecurityPolicy")
-                or (EnvoyGatewayGroup, "Backend") or (EnvoyGatewayGroup, "ClientTrafficPolicy")
+                or (EnvoyGatewayGroup, "Backend") or (EnvoyGatewayGroup, "ClientTrafficPolicy") or (EnvoyGatewayGroup, "BackendTrafficPolicy")
                 or (GatewayApiGroup, "Gateway") or (GatewayApiGroup, "BackendTLSPolicy")
                 or ("", "Secret") or ("", "ConfigMap") => true,
             _ => false,
@@ -75,6 +75,7 @@ internal static class ResourceParser
             "BackendSecurityPolicy" => BackendSecurityPolicyParser.Parse(meta, spec!),
             "Backend" => BackendParser.Parse(meta, spec!),
             "ClientTrafficPolicy" => GatewayParsers.ParseClientTrafficPolicy(meta, spec!),
+            "BackendTrafficPolicy" => BackendTrafficPolicyParser.Parse(meta, spec!),
             "Gateway" => GatewayParsers.ParseGateway(meta, spec!),
             "BackendTLSPolicy" => BackendTlsPolicyParser.Parse(meta, spec!),
             "Secret" => DataResourceParsers.ParseSecret(meta, resource, metadata, context),
@@ -87,7 +88,7 @@ internal static class ResourceParser
         switch (group, kind)
         {
             case (AIGatewayGroup, "GatewayConfig" or "QuotaPolicy" or "MCPRoute"):
-            case (EnvoyGatewayGroup, "BackendTrafficPolicy" or "SecurityPolicy" or "EnvoyExtensionPolicy" or "HTTPRouteFilter"):
+            case (EnvoyGatewayGroup, "SecurityPolicy" or "EnvoyExtensionPolicy" or "HTTPRouteFilter"):
             case (GatewayApiGroup, "HTTPRoute" or "GRPCRoute" or "TCPRoute" or "TLSRoute" or "UDPRoute"):
                 diagnostics.Error(location, $"{kind} ({group}) is not supported yet");
                 break;

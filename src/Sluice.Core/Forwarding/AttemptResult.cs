@@ -1,0 +1,55 @@
+using System.Buffers;
+
+namespace Sluice.Forwarding;
+
+/// <summary>How an attempt failed, before anything reached the client.</summary>
+internal enum AttemptFailure
+{
+    None,
+    ConnectFailure,
+    Reset,
+    Timeout,
+    Status,
+    Auth,
+    ClientAborted,
+}
+
+/// <summary>
+/// One attempt's outcome, not yet committed to the client: an accepted response (with, for a stream, its first
+/// bytes already read), or a failure with what a retry decision and an error response need. Owns the upstream
+/// request, response and buffers until disposed.
+/// </summary>
+internal sealed class AttemptResult : IDisposable
+{
+    public required ForwardingContext Forwarding { get; init; }
+
+    public AttemptFailure Failure { get; init; }
+
+    /// <summary>The upstream response: accepted, or an HTTP error that may pass through.</summary>
+    public HttpResponseMessage? Response { get; init; }
+
+    /// <summary>For an error of Sluice's own making: what to answer.</summary>
+    public GatewayError Error { get; init; }
+
+    public int? StatusOverride { get; init; }
+
+    public string? Message { get; init; }
+
+    public byte[]? FirstChunk { get; init; }
+
+    public int FirstChunkLength { get; init; }
+
+    public IDisposable? Resources { get; init; }
+
+    public bool Accepted => Failure == AttemptFailure.None;
+
+    public void Dispose()
+    {
+        Response?.Dispose();
+        Resources?.Dispose();
+        if (FirstChunk is not null)
+        {
+            ArrayPool<byte>.Shared.Return(FirstChunk);
+        }
+    }
+}

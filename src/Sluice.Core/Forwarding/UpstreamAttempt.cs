@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+
+namespace Sluice.Forwarding;
+
+/// <summary>
+/// One try against one backend: translate and patch the body for that backend's schema, filter headers, attach
+/// its credential, send, and classify the answer. Nothing is written to the client here, so a failed attempt can
+/// still fail over. A stream is only accepted once its first bytes arrived (a backend that answers headers and
+/// then stalls can still be skipped).
+/// </summary>
+internal static class UpstreamAttempt
+{
+    private const int FirstChunkSize = 16 * 1024;
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    public static async Task<AttemptResult> SendAsync(HttpContext context, ForwardingContext forwarding, PooledBufferWriter body, CancellationToken requestDeadline)
+    {
+        var backend = forwarding.BackendRef.Backend;
+        var endpoint = backend.NextEndpoint();
+        var resources = new AttemptResources();
+        var payload = body;
+        if (RequestBodyPatcher.NeedsPatch(forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation))
+        {
+            resources.Patched = new PooledBufferWriter(body.Length + 256);
+            RequestBodyPatcher.Patch(body.WrittenSpan, forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, resources.Patched);
+            payload = resources.Patched;
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseUri, backend.Translator.BuildPathAndQuery(forwarding.Endpoint, forwarding.UpstreamModel)))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+            Content = new ByteArrayContent(payload.Array, 0, payload.Length),
+        };
+        resources.Request = request;
+        request.Content.Headers.ContentType = JsonContentType;
+        HeaderPolicy.CopyRequestHeaders(context.Request.Headers, request, backend.Auth is not null, forwarding.BackendRef.HeaderMutation);
+        if (!string.Equals(endpoint.HostHeader, endpoint.BaseUri.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            request.Headers.Host = endpoint.HostHeader;
+        }
+
+        // The attempt's own deadline (perRetry.timeout / backendRequest) covers getting an answer, not streaming it.
+        using var attemptDeadline = CancellationTokenSource.CreateLinkedTokenSource(requestDeadline);
+        if (forwarding.AttemptTimeout is { } attemptTimeout)
+        {
+            attemptDeadline.CancelAfter(attemptTimeout);
+        }
+
+        if (backend.Auth is not null)
+        {
+            var auth = await backend.Auth.ApplyAsync(request, attemptDeadline.Token).ConfigureAwait(false);
+            if (!auth.Succeeded)
+            {
+                return Fail(forwarding, resources, AttemptFailure.Auth, GatewayError.UpstreamAuthFailed, auth.Message ?? "the backend credential is not available", auth.StatusCode);
+            }
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await backend.Client.SendAsync(request, attemptDeadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            return Classify(context, forwarding, resources, endpoint.BaseUri, ex, requestDeadline.IsCancellationRequested, attemptDeadline.IsCancellationRequested);
+        }
+
+        if ((int)response.StatusCode >= 400)
+        {
+            return new AttemptResult { Forwarding = forwarding, Failure = AttemptFailure.Status, Response = response, Resources = resources };
+        }
+
+        if (!IsEventStream(response))
+        {
+            return new AttemptResult { Forwarding = forwarding, Response = response, Resources = resources };
+        }
+
+        return await ReadFirstChunkAsync(context, forwarding, resources, response, endpoint.BaseUri, requestDeadline, attemptDeadline).ConfigureAwait(false);
+    }
+
+    public static bool IsEventStream(HttpResponseMessage response) =>
+        string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<AttemptResult> ReadFirstChunkAsync(HttpContext context, ForwardingContext forwarding, AttemptResources resources, HttpResponseMessage response, Uri target, CancellationToken requestDeadline, CancellationTokenSource attemptDeadline)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(FirstChunkSize);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(attemptDeadline.Token);
+        if (forwarding.Rule.StreamIdleTimeout is { } idleTimeout && idleTimeout > TimeSpan.Zero)
+        {
+            idle.CancelAfter(idleTimeout);
+        }
+
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            var read = await stream.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+            return new AttemptResult { Forwarding = forwarding, Response = response, Resources = resources, FirstChunk = buffer, FirstChunkLength = read };
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            response.Dispose();
+            if (ex is OperationCanceledException && !requestDeadline.IsCancellationRequested && !attemptDeadline.IsCancellationRequested)
+            {
+                return Fail(forwarding, resources, AttemptFailure.Timeout, GatewayError.UpstreamTimeout, $"backend {forwarding.BackendRef.Backend.Name} at {target.Authority} sent no event for {forwarding.Rule.StreamIdleTimeout?.TotalSeconds:0.###}s (rule streamIdleTimeout)");
+            }
+
+            return Classify(context, forwarding, resources, target, ex, requestDeadline.IsCancellationRequested, attemptDeadline.IsCancellationRequested);
+        }
+    }
+
+    private static AttemptResult Classify(HttpContext context, ForwardingContext forwarding, AttemptResources resources, Uri target, Exception ex, bool requestExpired, bool attemptExpired)
+    {
+        var backendName = forwarding.BackendRef.Backend.Name;
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return Fail(forwarding, resources, AttemptFailure.ClientAborted, GatewayError.UpstreamTimeout, "the client went away");
+        }
+
+        if (ex is OperationCanceledException && (requestExpired || attemptExpired))
+        {
+            var (seconds, setting) = requestExpired ? (forwarding.Rule.RequestTimeout.TotalSeconds, "timeouts.request") : (forwarding.AttemptTimeout!.Value.TotalSeconds, "the per-attempt timeout");
+            return Fail(forwarding, resources, AttemptFailure.Timeout, GatewayError.UpstreamTimeout, $"backend {backendName} at {target.Authority} did not answer within {seconds:0.###}s ({setting})");
+        }
+
+        var (failure, reason) = Describe(ex);
+        return Fail(forwarding, resources, failure, GatewayError.UpstreamUnreachable, $"backend {backendName} at {target.Authority} is unreachable: {reason}");
+    }
+
+    private static (AttemptFailure Failure, string Reason) Describe(Exception ex)
+    {
+        if (ex is OperationCanceledException)
+        {
+            return (AttemptFailure.ConnectFailure, "connect timeout");
+        }
+
+        var socket = ex.InnerException as SocketException ?? ex.InnerException?.InnerException as SocketException;
+        if (socket?.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return (AttemptFailure.ConnectFailure, "connection refused");
+        }
+
+        if (ex is not HttpRequestException http)
+        {
+            return (AttemptFailure.Reset, "the connection was reset");
+        }
+
+        return http.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => (AttemptFailure.ConnectFailure, "the host name cannot be resolved"),
+            HttpRequestError.SecureConnectionError => (AttemptFailure.ConnectFailure, "the TLS handshake failed (check the BackendTLSPolicy hostname and CA)"),
+            HttpRequestError.ConnectionError => (AttemptFailure.ConnectFailure, "the connection failed"),
+            HttpRequestError.ResponseEnded => (AttemptFailure.Reset, "the connection closed before a response"),
+            HttpRequestError.InvalidResponse => (AttemptFailure.Reset, "the response is not valid HTTP"),
+            _ => (AttemptFailure.Reset, http.HttpRequestError.ToString()),
+        };
+    }
+
+    private static AttemptResult Fail(ForwardingContext forwarding, AttemptResources resources, AttemptFailure failure, GatewayError error, string message, int? status = null) =>
+        new() { Forwarding = forwarding, Failure = failure, Error = error, Message = message, StatusOverride = status, Resources = resources };
+
+    /// <summary>The upstream request and the patched body live until the attempt's response is fully copied.</summary>
+    private sealed class AttemptResources : IDisposable
+    {
+        public HttpRequestMessage? Request { get; set; }
+
+        public PooledBufferWriter? Patched { get; set; }
+
+        public void Dispose()
+        {
+            Request?.Dispose();
+            Patched?.Dispose();
+        }
+    }
+}
