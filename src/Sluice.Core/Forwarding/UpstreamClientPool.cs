@@ -11,30 +11,24 @@ namespace Sluice.Forwarding;
 /// </summary>
 internal sealed class UpstreamClientPool : IDisposable
 {
-    private readonly Dictionary<UpstreamTlsModel, HttpMessageInvoker> _tlsClients = [];
+    private readonly Dictionary<(UpstreamTlsModel? Tls, string? Proxy), HttpMessageInvoker> _clients = [];
     private readonly Lock _lock = new();
-    private readonly HttpMessageInvoker _plain;
 
     public UpstreamClientPool(TimeSpan? connectTimeout = null)
     {
         ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10);
-        _plain = Create(null);
     }
 
     public TimeSpan ConnectTimeout { get; }
 
-    public HttpMessageInvoker Get(UpstreamTlsModel? tls)
+    /// <summary>The client for one TLS setting and forward proxy (GatewayConfig forwardProxy, "host:port").</summary>
+    public HttpMessageInvoker Get(UpstreamTlsModel? tls, string? forwardProxy = null)
     {
-        if (tls is null)
-        {
-            return _plain;
-        }
-
         lock (_lock)
         {
-            if (!_tlsClients.TryGetValue(tls, out var client))
+            if (!_clients.TryGetValue((tls, forwardProxy), out var client))
             {
-                _tlsClients[tls] = client = Create(tls);
+                _clients[(tls, forwardProxy)] = client = Create(tls, forwardProxy);
             }
 
             return client;
@@ -43,19 +37,18 @@ internal sealed class UpstreamClientPool : IDisposable
 
     public void Dispose()
     {
-        _plain.Dispose();
         lock (_lock)
         {
-            foreach (var client in _tlsClients.Values)
+            foreach (var client in _clients.Values)
             {
                 client.Dispose();
             }
 
-            _tlsClients.Clear();
+            _clients.Clear();
         }
     }
 
-    private HttpMessageInvoker Create(UpstreamTlsModel? tls)
+    private HttpMessageInvoker Create(UpstreamTlsModel? tls, string? forwardProxy)
     {
         var handler = new SocketsHttpHandler
         {
@@ -72,6 +65,13 @@ internal sealed class UpstreamClientPool : IDisposable
         if (tls is not null)
         {
             handler.SslOptions = CreateSslOptions(tls);
+        }
+
+        if (forwardProxy is not null)
+        {
+            // TLS upstreams are tunnelled with CONNECT (TLS stays end to end); plain HTTP goes as absolute-URI requests.
+            handler.UseProxy = true;
+            handler.Proxy = new System.Net.WebProxy(new Uri("http://" + forwardProxy)) { BypassProxyOnLocal = false };
         }
 
         return new HttpMessageInvoker(handler, disposeHandler: true);

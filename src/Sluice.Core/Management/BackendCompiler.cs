@@ -9,7 +9,7 @@ using Sluice.Translation;
 namespace Sluice.Management;
 
 /// <summary>Compiles AIServiceBackends with their Backend, BackendTLSPolicy and BackendSecurityPolicy.</summary>
-internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, UpstreamClientPool clients, AuthServices auth, DiagnosticBag diagnostics)
+internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, UpstreamClientPool clients, AuthServices auth, string? forwardProxy, DiagnosticBag diagnostics)
 {
     private static readonly HashSet<string> PlannedSchemas = new(StringComparer.Ordinal)
     {
@@ -57,7 +57,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
             Endpoints = endpoints,
             Tls = tls,
             Auth = authHandler,
-            Client = clients.Get(tls),
+            Client = clients.Get(tls, forwardProxy),
         };
     }
 

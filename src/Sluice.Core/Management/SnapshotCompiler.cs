@@ -16,7 +16,7 @@ internal static class SnapshotCompiler
     public static GatewaySnapshot? Compile(ConfigSet set, int generation, UpstreamClientPool clients, AuthServices auth, DiagnosticBag diagnostics, TimeProvider time)
     {
         var index = new ResourceIndex(set, diagnostics);
-        var backendCompiler = new BackendCompiler(set, index, clients, auth, diagnostics);
+        var backendCompiler = new BackendCompiler(set, index, clients, auth, ForwardProxy(set, index, diagnostics), diagnostics);
         var backends = new Dictionary<(string, string), (AIServiceBackendConfig, BackendModel?)>();
         foreach (var config in set.OfType<AIServiceBackendConfig>())
         {
@@ -58,6 +58,40 @@ internal static class SnapshotCompiler
             TokenSources = backendCompiler.TokenSources,
             Description = $"{routeCount} AIGatewayRoute(s), {compiledBackends.Count} backend(s), {models.Count} model(s)",
         };
+    }
+
+    /// <summary>The forward proxy of the GatewayConfig a Gateway names in its gateway-config annotation.</summary>
+    private static string? ForwardProxy(ConfigSet set, ResourceIndex index, DiagnosticBag diagnostics)
+    {
+        string? proxy = null;
+        var referenced = new HashSet<(string, string)>();
+        foreach (var gateway in set.OfType<GatewayConfig>())
+        {
+            if (gateway.GatewayConfigName is not { } name)
+            {
+                continue;
+            }
+
+            referenced.Add((gateway.Meta.Namespace, name));
+            var config = index.Find<GatewayWideConfig>("GatewayConfig", gateway.Meta.Namespace, name);
+            if (config is null)
+            {
+                diagnostics.Error(gateway.Meta.Location with { FieldPath = "metadata.annotations" }, $"GatewayConfig \"{name}\" not found in namespace {gateway.Meta.Namespace}");
+                continue;
+            }
+
+            proxy ??= config.ForwardProxyAddress;
+        }
+
+        foreach (var config in set.OfType<GatewayWideConfig>())
+        {
+            if (!referenced.Contains((config.Meta.Namespace, config.Meta.Name)))
+            {
+                diagnostics.Warning(config.Meta.Location, $"no Gateway names this GatewayConfig (annotation aigateway.envoyproxy.io/gateway-config: {config.Meta.Name}); it has no effect");
+            }
+        }
+
+        return proxy;
     }
 
     private static int? ListenerPort(ConfigSet set, DiagnosticBag diagnostics)

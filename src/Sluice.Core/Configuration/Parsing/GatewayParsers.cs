@@ -4,8 +4,22 @@ namespace Sluice.Configuration.Parsing;
 
 internal static class GatewayParsers
 {
-    public static GatewayConfig ParseGateway(ResourceMeta meta, ConfigNode spec)
+    public const string GatewayConfigAnnotation = "aigateway.envoyproxy.io/gateway-config";
+
+    public static GatewayConfig ParseGateway(ResourceMeta meta, ConfigNode spec, ConfigNode? metadata)
     {
+        string? gatewayConfigName = null;
+        if (metadata?.Mapping("annotations") is not null)
+        {
+            foreach (var (annotation, value, _) in metadata.StringMap("annotations"))
+            {
+                if (annotation == GatewayConfigAnnotation)
+                {
+                    gatewayConfigName = value;
+                }
+            }
+        }
+
         spec.String("gatewayClassName");
         spec.Mapping("infrastructure");
         var listeners = new List<GatewayListenerConfig>();
@@ -29,7 +43,46 @@ internal static class GatewayParsers
         }
 
         spec.WarnUnread();
-        return new GatewayConfig(meta, listeners);
+        return new GatewayConfig(meta, listeners, gatewayConfigName);
+    }
+
+    public static GatewayWideConfig ParseGatewayWideConfig(ResourceMeta meta, ConfigNode spec)
+    {
+        string? proxy = null;
+        if (spec.Mapping("forwardProxy") is { } forwardProxy)
+        {
+            proxy = forwardProxy.String("address", required: true);
+            if (proxy is not null && !IsHostPort(proxy))
+            {
+                forwardProxy.Diagnostics.Error(forwardProxy.LocationOf("address"), $"'{proxy}' must be host:port (an HTTP CONNECT proxy, e.g. proxy.corp:3128)");
+                proxy = null;
+            }
+
+            forwardProxy.WarnUnread();
+        }
+
+        var costs = new List<LlmRequestCostConfig>();
+        foreach (var cost in spec.Items("globalLLMRequestCosts"))
+        {
+            var key = cost.String("metadataKey", required: true);
+            var type = cost.String("type") ?? "OutputToken";
+            var cel = cost.String("cel");
+            cost.WarnUnread();
+            if (key is not null)
+            {
+                costs.Add(new LlmRequestCostConfig(key, type, cel, cost.Location));
+            }
+        }
+
+        spec.Mapping("extProc"); // Kubernetes container settings of Envoy's external processor: nothing to do here
+        spec.WarnUnread();
+        return new GatewayWideConfig(meta, proxy, costs);
+    }
+
+    private static bool IsHostPort(string address)
+    {
+        var colon = address.LastIndexOf(':');
+        return colon > 0 && int.TryParse(address.AsSpan(colon + 1), out var port) && port is > 0 and < 65536;
     }
 
     public static ClientTrafficPolicyConfig ParseClientTrafficPolicy(ResourceMeta meta, ConfigNode spec)

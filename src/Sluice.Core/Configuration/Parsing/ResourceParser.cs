@@ -38,7 +38,7 @@ internal static class ResourceParser
 
         var handled = (group, kind) switch
         {
-            (AIGatewayGroup, "AIGatewayRoute") or (AIGatewayGroup, "AIServiceBackend") or (AIGatewayGroup, "BackendSecurityPolicy")
+            (AIGatewayGroup, "AIGatewayRoute") or (AIGatewayGroup, "AIServiceBackend") or (AIGatewayGroup, "BackendSecurityPolicy") or (AIGatewayGroup, "GatewayConfig")
                 or (EnvoyGatewayGroup, "Backend") or (EnvoyGatewayGroup, "ClientTrafficPolicy") or (EnvoyGatewayGroup, "BackendTrafficPolicy")
                 or (GatewayApiGroup, "Gateway") or (GatewayApiGroup, "BackendTLSPolicy")
                 or ("", "Secret") or ("", "ConfigMap") => true,
@@ -76,7 +76,8 @@ internal static class ResourceParser
             "Backend" => BackendParser.Parse(meta, spec!),
             "ClientTrafficPolicy" => GatewayParsers.ParseClientTrafficPolicy(meta, spec!),
             "BackendTrafficPolicy" => BackendTrafficPolicyParser.Parse(meta, spec!),
-            "Gateway" => GatewayParsers.ParseGateway(meta, spec!),
+            "Gateway" => GatewayParsers.ParseGateway(meta, spec!, metadata),
+            "GatewayConfig" => GatewayParsers.ParseGatewayWideConfig(meta, spec!),
             "BackendTLSPolicy" => BackendTlsPolicyParser.Parse(meta, spec!),
             "Secret" => DataResourceParsers.ParseSecret(meta, resource, metadata, context),
             _ => DataResourceParsers.ParseConfigMap(meta, resource),
@@ -87,7 +88,7 @@ internal static class ResourceParser
     {
         switch (group, kind)
         {
-            case (AIGatewayGroup, "GatewayConfig" or "QuotaPolicy" or "MCPRoute"):
+            case (AIGatewayGroup, "QuotaPolicy" or "MCPRoute"):
             case (EnvoyGatewayGroup, "SecurityPolicy" or "EnvoyExtensionPolicy" or "HTTPRouteFilter"):
             case (GatewayApiGroup, "HTTPRoute" or "GRPCRoute" or "TCPRoute" or "TLSRoute" or "UDPRoute"):
                 diagnostics.Error(location, $"{kind} ({group}) is not supported yet");

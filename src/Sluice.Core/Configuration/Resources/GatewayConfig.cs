@@ -1,7 +1,7 @@
 namespace Sluice.Configuration.Resources;
 
 /// <summary>Gateway API Gateway: Sluice takes the listener port from it.</summary>
-internal sealed record GatewayConfig(ResourceMeta Meta, IReadOnlyList<GatewayListenerConfig> Listeners) : ResourceConfig(Meta);
+internal sealed record GatewayConfig(ResourceMeta Meta, IReadOnlyList<GatewayListenerConfig> Listeners, string? GatewayConfigName = null) : ResourceConfig(Meta);
 
 internal sealed record GatewayListenerConfig(string? Name, int Port, string? Protocol);
 
