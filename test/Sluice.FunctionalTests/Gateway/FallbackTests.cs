@@ -50,6 +50,23 @@ public sealed class FallbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BurstAgainstAFailingPrimary_EveryRequestIsAnsweredOnce()
+    {
+        await using var fallback = await TestUpstream.JsonAsync("""{"from":"fallback"}""");
+        var yaml = Config([Backend("primary", _simulator.Port, priority: 0, faults: "{name: x-sim-status, value: '500'}"), Backend("fallback", fallback.Port, priority: 1)], Retry("[5xx]"));
+        await using var gateway = await GatewayUnderTest.StartAsync(yaml);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", Chat));
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(responses, r => Assert.Equal((200, """{"from":"fallback"}"""), r));
+        Assert.Equal(50, fallback.Requests.Count);
+    }
+
+    [Fact]
     public async Task WithoutARetryPolicy_TheErrorPassesThrough()
     {
         await using var fallback = await TestUpstream.JsonAsync();

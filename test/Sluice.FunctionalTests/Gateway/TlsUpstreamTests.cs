@@ -20,7 +20,8 @@ public sealed class TlsUpstreamTests
         using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[]}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("llm.internal.test", upstream.LastRequest.Header("Host"));
+        Assert.Equal("HTTP/2", upstream.LastRequest.Protocol); // negotiated by ALPN over TLS
+        Assert.Equal("llm.internal.test", upstream.LastRequest.Header("Host") ?? upstream.LastRequest.Header(":authority"));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Sluice.Infrastructure;
 
 /// <summary>A request as the upstream received it.</summary>
-internal sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+internal sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Protocol = "HTTP/1.1")
 {
     public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 
@@ -54,7 +54,7 @@ internal sealed class TestUpstream : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var headers = context.Request.Headers.ToDictionary(static h => h.Key, static h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            self!.Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray()));
+            self!.Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray(), context.Request.Protocol));
             await handler(context);
         });
         await app.StartAsync();
