@@ -1,4 +1,5 @@
-using System.IO.Pipelines;
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Sluice.Simulator.Buffers;
@@ -11,21 +12,13 @@ using Sluice.Simulator.Streaming;
 namespace Sluice.Simulator.Endpoints;
 
 /// <summary>POST /v1/chat/completions: a <c>chat.completion</c>, or <c>chat.completion.chunk</c> events.</summary>
-internal sealed class ChatCompletionsEndpoint(SimulatorRuntime runtime)
+internal sealed class ChatCompletionsEndpoint(SimulatorRuntime runtime) : IJsonEndpoint<ChatCompletionRequest>
 {
-    public async Task HandleAsync(HttpContext context, FaultPlan faults)
-    {
-        PipeReader bodyReader = context.Request.BodyReader;
-        ReadResult body = await RequestBodyReader.ReadToEndAsync(bodyReader, context.RequestAborted);
-        bool parsed = ChatCompletionRequestParser.TryParse(body.Buffer, out ChatCompletionRequest? request, out RequestError error);
-        bodyReader.AdvanceTo(body.Buffer.End);
-        if (!parsed || request is null)
-        {
-            SimulatorLog.RequestRejected(runtime.Logger, context.Request.Method, context.Request.Path.Value, error.Status, error.Message);
-            await ErrorResponder.WriteAsync(context, error);
-            return;
-        }
+    public bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error) =>
+        ChatCompletionRequestParser.TryParse(body, out request, out error);
 
+    public async Task RespondAsync(HttpContext context, FaultPlan faults, ChatCompletionRequest request)
+    {
         int naturalLength = runtime.NaturalLength(faults);
         var plan = CompletionPlan.Create(naturalLength, request.MaxTokens);
         var meta = ResponseMeta.Create(ResponseMeta.ChatIdPrefix, request.Model, runtime.UnixTimeSeconds);
@@ -140,14 +133,7 @@ internal sealed class ChatCompletionsEndpoint(SimulatorRuntime runtime)
         if (includeUsage)
         {
             writer = session.BeginEvent();
-            writer.WriteStartObject();
-            writer.WriteString(JsonNames.Id, meta.Id);
-            writer.WriteString(JsonNames.Object, JsonNames.ChatCompletionChunkObject);
-            writer.WriteNumber(JsonNames.Created, meta.Created);
-            writer.WriteString(JsonNames.Model, meta.Model);
-            writer.WriteString(JsonNames.ServiceTier, JsonNames.DefaultTier);
-            writer.WriteNull(JsonNames.SystemFingerprint);
-            writer.WriteStartArray(JsonNames.Choices);
+            WriteChunkHeader(writer, meta);
             writer.WriteEndArray();
             UsageJson.WriteChat(writer, request.PromptTokens, plan.Tokens);
             writer.WriteEndObject();
@@ -163,6 +149,14 @@ internal sealed class ChatCompletionsEndpoint(SimulatorRuntime runtime)
     /// <summary>Opens a chunk up to the open choice object, ready for "delta".</summary>
     private static void WriteChunkStart(Utf8JsonWriter writer, in ResponseMeta meta)
     {
+        WriteChunkHeader(writer, meta);
+        writer.WriteStartObject();
+        writer.WriteNumber(JsonNames.Index, 0);
+    }
+
+    /// <summary>Opens a chunk up to its open "choices" array: the fields every chunk of one stream repeats.</summary>
+    private static void WriteChunkHeader(Utf8JsonWriter writer, in ResponseMeta meta)
+    {
         writer.WriteStartObject();
         writer.WriteString(JsonNames.Id, meta.Id);
         writer.WriteString(JsonNames.Object, JsonNames.ChatCompletionChunkObject);
@@ -171,8 +165,6 @@ internal sealed class ChatCompletionsEndpoint(SimulatorRuntime runtime)
         writer.WriteString(JsonNames.ServiceTier, JsonNames.DefaultTier);
         writer.WriteNull(JsonNames.SystemFingerprint);
         writer.WriteStartArray(JsonNames.Choices);
-        writer.WriteStartObject();
-        writer.WriteNumber(JsonNames.Index, 0);
     }
 
     /// <summary>Closes the choice and the chunk; with include_usage every chunk carries "usage": null.</summary>

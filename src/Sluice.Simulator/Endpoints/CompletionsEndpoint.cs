@@ -1,4 +1,5 @@
-using System.IO.Pipelines;
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Sluice.Simulator.Buffers;
@@ -15,21 +16,13 @@ namespace Sluice.Simulator.Endpoints;
 /// token of one choice, and a choice's last chunk carries its finish_reason (as api.openai.com does; there is no
 /// separate finish chunk and no role chunk).
 /// </summary>
-internal sealed class CompletionsEndpoint(SimulatorRuntime runtime)
+internal sealed class CompletionsEndpoint(SimulatorRuntime runtime) : IJsonEndpoint<CompletionRequest>
 {
-    public async Task HandleAsync(HttpContext context, FaultPlan faults)
-    {
-        PipeReader bodyReader = context.Request.BodyReader;
-        ReadResult body = await RequestBodyReader.ReadToEndAsync(bodyReader, context.RequestAborted);
-        bool parsed = CompletionRequestParser.TryParse(body.Buffer, out CompletionRequest? request, out RequestError error);
-        bodyReader.AdvanceTo(body.Buffer.End);
-        if (!parsed || request is null)
-        {
-            SimulatorLog.RequestRejected(runtime.Logger, context.Request.Method, context.Request.Path.Value, error.Status, error.Message);
-            await ErrorResponder.WriteAsync(context, error);
-            return;
-        }
+    public bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out CompletionRequest? request, out RequestError error) =>
+        CompletionRequestParser.TryParse(body, out request, out error);
 
+    public async Task RespondAsync(HttpContext context, FaultPlan faults, CompletionRequest request)
+    {
         int naturalLength = runtime.NaturalLength(faults);
         var plan = CompletionPlan.Create(naturalLength, request.MaxTokens);
         var meta = ResponseMeta.Create(ResponseMeta.CompletionIdPrefix, request.Model, runtime.UnixTimeSeconds);

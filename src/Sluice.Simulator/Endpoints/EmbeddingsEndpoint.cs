@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Pipelines;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -16,21 +16,13 @@ namespace Sluice.Simulator.Endpoints;
 /// POST /v1/embeddings: one deterministic unit vector per input, as a float array or as base64 of little-endian
 /// float32 values.
 /// </summary>
-internal sealed class EmbeddingsEndpoint(SimulatorRuntime runtime)
+internal sealed class EmbeddingsEndpoint(SimulatorRuntime runtime) : IJsonEndpoint<EmbeddingRequest>
 {
-    public async Task HandleAsync(HttpContext context, FaultPlan faults)
-    {
-        PipeReader bodyReader = context.Request.BodyReader;
-        ReadResult body = await RequestBodyReader.ReadToEndAsync(bodyReader, context.RequestAborted);
-        bool parsed = EmbeddingRequestParser.TryParse(body.Buffer, out EmbeddingRequest? request, out RequestError error);
-        bodyReader.AdvanceTo(body.Buffer.End);
-        if (!parsed || request is null)
-        {
-            SimulatorLog.RequestRejected(runtime.Logger, context.Request.Method, context.Request.Path.Value, error.Status, error.Message);
-            await ErrorResponder.WriteAsync(context, error);
-            return;
-        }
+    public bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out EmbeddingRequest? request, out RequestError error) =>
+        EmbeddingRequestParser.TryParse(body, out request, out error);
 
+    public async Task RespondAsync(HttpContext context, FaultPlan faults, EmbeddingRequest request)
+    {
         int perVector = request.Base64 ? (request.Dimensions * 4 / 3) + 64 : (request.Dimensions * 14) + 64;
         using var buffer = new PooledBufferWriter((perVector * request.Inputs.Count) + 256);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -62,13 +62,13 @@ internal sealed class RequestDispatcher(SimulatorRuntime runtime)
         switch (route)
         {
             case SimulatorRoute.ChatCompletions:
-                await _chat.HandleAsync(context, faults);
+                await JsonRequestHandler.HandleAsync(context, runtime, faults, _chat);
                 break;
             case SimulatorRoute.Completions:
-                await _completions.HandleAsync(context, faults);
+                await JsonRequestHandler.HandleAsync(context, runtime, faults, _completions);
                 break;
             case SimulatorRoute.Embeddings:
-                await _embeddings.HandleAsync(context, faults);
+                await JsonRequestHandler.HandleAsync(context, runtime, faults, _embeddings);
                 break;
             case SimulatorRoute.Models:
                 await ModelsEndpoint.ListAsync(context);

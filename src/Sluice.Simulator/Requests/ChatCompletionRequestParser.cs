@@ -19,108 +19,8 @@ internal static class ChatCompletionRequestParser
     /// <summary>The assistant turn the model is primed with.</summary>
     public const int ReplyPrimingTokens = 2;
 
-    public static bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error)
-    {
-        request = null;
-        try
-        {
-            var reader = new Utf8JsonReader(body, JsonFields.ReaderOptions);
-            return TryParse(ref reader, out request, out error);
-        }
-        catch (JsonException)
-        {
-            error = RequestError.InvalidJson();
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            // Invalid UTF-8 inside a string value.
-            error = RequestError.InvalidJson();
-            return false;
-        }
-    }
-
-    private static bool TryParse(ref Utf8JsonReader reader, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error)
-    {
-        request = null;
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = RequestError.InvalidJson();
-            return false;
-        }
-
-        string? model = null;
-        bool stream = false;
-        bool includeUsage = false;
-        int? maxTokens = null;
-        int? maxCompletionTokens = null;
-        int messageCount = -1;
-        int promptTokens = ReplyPrimingTokens;
-        ulong seed = StableHash.Initial;
-        error = default;
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool ok = true;
-            if (reader.ValueTextEquals("model"u8))
-            {
-                ok = JsonFields.TryReadString(ref reader, "model", ref model, out error);
-            }
-            else if (reader.ValueTextEquals("messages"u8))
-            {
-                ok = TryReadMessages(ref reader, ref seed, ref promptTokens, out messageCount, out error);
-            }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                ok = JsonFields.TryReadBool(ref reader, "stream", ref stream, out error);
-            }
-            else if (reader.ValueTextEquals("stream_options"u8))
-            {
-                ok = JsonFields.TryReadStreamOptions(ref reader, ref includeUsage, out error);
-            }
-            else if (reader.ValueTextEquals("max_tokens"u8))
-            {
-                ok = JsonFields.TryReadInt(ref reader, "max_tokens", 1, int.MaxValue, ref maxTokens, out error);
-            }
-            else if (reader.ValueTextEquals("max_completion_tokens"u8))
-            {
-                ok = JsonFields.TryReadInt(
-                    ref reader, "max_completion_tokens", 1, int.MaxValue, ref maxCompletionTokens, out error);
-            }
-            else
-            {
-                reader.Skip();
-            }
-
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        JsonFields.ReadToEnd(ref reader);
-        if (string.IsNullOrEmpty(model))
-        {
-            error = RequestError.MissingModel();
-            return false;
-        }
-
-        if (messageCount < 0)
-        {
-            error = RequestError.MissingParameter("messages");
-            return false;
-        }
-
-        if (messageCount == 0)
-        {
-            error = RequestError.EmptyArray("messages");
-            return false;
-        }
-
-        request = new ChatCompletionRequest(
-            model, stream, includeUsage, maxCompletionTokens ?? maxTokens, promptTokens, seed);
-        return true;
-    }
+    public static bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error) =>
+        RequestJsonParser.TryParse(body, new Fields(), out request, out error);
 
     /// <summary>The reader is on the "messages" name; a JSON null counts as missing (count -1).</summary>
     private static bool TryReadMessages(
@@ -216,6 +116,62 @@ internal static class ChatCompletionRequestParser
                     reader.Skip();
                 }
             }
+        }
+    }
+
+    /// <summary>The chat fields read so far.</summary>
+    private struct Fields() : IRequestFields<ChatCompletionRequest>
+    {
+        private StreamFields _stream;
+        private int? _maxTokens;
+        private int? _maxCompletionTokens;
+        private int _messageCount = -1;
+        private int _promptTokens = ReplyPrimingTokens;
+        private ulong _seed = StableHash.Initial;
+
+        public bool TryReadProperty(ref Utf8JsonReader reader, out RequestError error)
+        {
+            if (reader.ValueTextEquals("messages"u8))
+            {
+                return TryReadMessages(ref reader, ref _seed, ref _promptTokens, out _messageCount, out error);
+            }
+
+            if (reader.ValueTextEquals("max_tokens"u8))
+            {
+                return JsonFields.TryReadInt(ref reader, "max_tokens", 1, int.MaxValue, ref _maxTokens, out error);
+            }
+
+            if (reader.ValueTextEquals("max_completion_tokens"u8))
+            {
+                return JsonFields.TryReadInt(
+                    ref reader, "max_completion_tokens", 1, int.MaxValue, ref _maxCompletionTokens, out error);
+            }
+
+            return _stream.TryReadOrSkip(ref reader, out error);
+        }
+
+        public readonly bool TryCreate(
+            string model,
+            [NotNullWhen(true)] out ChatCompletionRequest? request,
+            out RequestError error)
+        {
+            request = null;
+            if (_messageCount < 0)
+            {
+                error = RequestError.MissingParameter("messages");
+                return false;
+            }
+
+            if (_messageCount == 0)
+            {
+                error = RequestError.EmptyArray("messages");
+                return false;
+            }
+
+            error = default;
+            request = new ChatCompletionRequest(
+                model, _stream.Stream, _stream.IncludeUsage, _maxCompletionTokens ?? _maxTokens, _promptTokens, _seed);
+            return true;
         }
     }
 }

@@ -8,17 +8,5 @@ internal sealed record CompletionRequest(
     int? MaxTokens,
     IReadOnlyList<PromptInput> Prompts)
 {
-    public int PromptTokens
-    {
-        get
-        {
-            int total = 0;
-            for (int i = 0; i < Prompts.Count; i++)
-            {
-                total += Prompts[i].Tokens;
-            }
-
-            return total;
-        }
-    }
+    public int PromptTokens => PromptInputs.TotalTokens(Prompts);
 }

@@ -6,17 +6,5 @@ internal sealed record EmbeddingRequest(string Model, IReadOnlyList<PromptInput>
     public const int DefaultDimensions = 256;
     public const int MaxDimensions = 8192;
 
-    public int PromptTokens
-    {
-        get
-        {
-            int total = 0;
-            for (int i = 0; i < Inputs.Count; i++)
-            {
-                total += Inputs[i].Tokens;
-            }
-
-            return total;
-        }
-    }
+    public int PromptTokens => PromptInputs.TotalTokens(Inputs);
 }

@@ -84,40 +84,6 @@ internal static class JsonFields
         return false;
     }
 
-    /// <summary>Reads <c>stream_options</c>, keeping only <c>include_usage</c>.</summary>
-    public static bool TryReadStreamOptions(ref Utf8JsonReader reader, ref bool includeUsage, out RequestError error)
-    {
-        reader.Read();
-        error = default;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = RequestError.InvalidType("stream_options", "an object");
-            return false;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("include_usage"u8))
-            {
-                if (!TryReadBool(ref reader, "stream_options.include_usage", ref includeUsage, out error))
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>After the root object ends, anything but whitespace is malformed (the reader throws).</summary>
     public static void ReadToEnd(ref Utf8JsonReader reader)
     {
