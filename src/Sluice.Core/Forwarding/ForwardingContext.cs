@@ -10,7 +10,8 @@ internal sealed record ForwardingContext(
     bool Stream,
     RouteRuleModel Rule,
     BackendRefModel BackendRef,
-    int Attempt = 1)
+    int Attempt = 1,
+    bool InjectsUsage = false)
 {
     public string UpstreamModel => BackendRef.ModelNameOverride ?? RequestModel;
 

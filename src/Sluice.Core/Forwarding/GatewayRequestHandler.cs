@@ -5,11 +5,12 @@ using Sluice.Model;
 using Sluice.Routing;
 using Sluice.Telemetry;
 using Sluice.Translation;
+using Sluice.Usage;
 
 namespace Sluice.Forwarding;
 
 /// <summary>The data plane's entry point: endpoint dispatch, body reading, routing, then the upstream forwarder.</summary>
-internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, GatewayMetrics metrics, ILogger<GatewayRequestHandler> logger, TimeProvider time)
+internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, GatewayMetrics metrics, AccessLog accessLog, ILogger<GatewayRequestHandler> logger, TimeProvider time)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -96,10 +97,16 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 return;
             }
 
-            var (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields.Model, fields.Stream, rule, body).ConfigureAwait(false);
+            // Sluice asks for streamed usage on the client's behalf, and then holds the usage-only chunk back.
+            var injectsUsage = fields.Stream && endpoint is EndpointKind.ChatCompletions or EndpointKind.Completions
+                && fields.StreamOptions != StreamOptionsState.IncludesUsage;
+            using var usage = new UsageTracker(time, started, injectsUsage);
+            var (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields, rule, body, usage).ConfigureAwait(false);
             if (forwarding is not null)
             {
-                metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, time.GetElapsedTime(started));
+                var elapsed = time.GetElapsedTime(started);
+                metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, elapsed, usage);
+                accessLog.Write(context, forwarding, outcome, elapsed, usage);
             }
 
             LogRequest(context.Request.Path.Value!, fields.Model, forwarding?.BackendRef.Backend.Name ?? "-", context.Response.StatusCode, outcome);

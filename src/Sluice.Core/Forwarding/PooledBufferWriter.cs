@@ -24,6 +24,13 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Advance(int count) => _length += count;
 
+    /// <summary>Drops the first <paramref name="count"/> written bytes, moving the rest to the front.</summary>
+    public void DiscardPrefix(int count)
+    {
+        _buffer.AsSpan(count, _length - count).CopyTo(_buffer);
+        _length -= count;
+    }
+
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);

@@ -14,11 +14,17 @@ internal static class RequestBodyPatcher
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    public static bool NeedsPatch(string? modelOverride, BodyMutationModel mutation) => modelOverride is not null || !mutation.IsEmpty;
+    public static bool NeedsPatch(string? modelOverride, BodyMutationModel mutation, bool ensureIncludeUsage = false) =>
+        modelOverride is not null || !mutation.IsEmpty || ensureIncludeUsage;
 
-    /// <summary>Writes the patched body to <paramref name="output"/>. The input must already be a valid JSON object.</summary>
-    public static void Patch(ReadOnlySpan<byte> body, string? modelOverride, BodyMutationModel mutation, IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes the patched body to <paramref name="output"/>. The input must already be a valid JSON object.
+    /// <paramref name="ensureIncludeUsage"/> makes <c>stream_options.include_usage</c> true (keeping the client's other
+    /// stream options), unless a body mutation sets or removes <c>stream_options</c> itself.
+    /// </summary>
+    public static void Patch(ReadOnlySpan<byte> body, string? modelOverride, BodyMutationModel mutation, IBufferWriter<byte> output, bool ensureIncludeUsage = false)
     {
+        ensureIncludeUsage &= IndexOfSet(null, "stream_options"u8, mutation) < 0 && !IsRemoved(null, "stream_options"u8, mutation);
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         var reader = new Utf8JsonReader(body);
         reader.Read();
@@ -41,6 +47,13 @@ internal static class RequestBodyPatcher
 
             if (IsRemoved(name, nameSpan, mutation))
             {
+                continue;
+            }
+
+            if (ensureIncludeUsage && NameEquals(name, nameSpan, "stream_options"u8))
+            {
+                WriteStreamOptionsWithUsage(writer, raw);
+                ensureIncludeUsage = false;
                 continue;
             }
 
@@ -74,8 +87,41 @@ internal static class RequestBodyPatcher
             }
         }
 
+        if (ensureIncludeUsage)
+        {
+            writer.WritePropertyName("stream_options"u8);
+            writer.WriteRawValue("{\"include_usage\":true}"u8, skipInputValidation: true);
+        }
+
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    private static void WriteStreamOptionsWithUsage(Utf8JsonWriter writer, ReadOnlySpan<byte> rawOptions)
+    {
+        writer.WritePropertyName("stream_options"u8);
+        writer.WriteStartObject();
+        writer.WriteBoolean("include_usage"u8, true);
+        var reader = new Utf8JsonReader(rawOptions);
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var keep = !reader.ValueTextEquals("include_usage"u8);
+                var name = reader.GetString()!;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (keep)
+                {
+                    writer.WritePropertyName(name);
+                    writer.WriteRawValue(rawOptions[start..(int)reader.BytesConsumed], skipInputValidation: true);
+                }
+            }
+        }
+
+        writer.WriteEndObject();
     }
 
     private static bool NameEquals(string? escapedName, ReadOnlySpan<byte> rawName, ReadOnlySpan<byte> expected) =>

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Sluice.Usage;
 
 namespace Sluice.Forwarding;
 
@@ -16,7 +17,7 @@ internal static partial class ResponseCopier
     private const int ReadSize = 16 * 1024;
     private const int MaxWrappedErrorBytes = 64 * 1024;
 
-    public static async Task<ForwardingOutcome> CopyAsync(HttpContext context, AttemptResult attempt, CancellationTokenSource deadline, ILogger logger)
+    public static async Task<ForwardingOutcome> CopyAsync(HttpContext context, AttemptResult attempt, CancellationTokenSource deadline, ILogger logger, UsageTracker? usage = null)
     {
         var upstream = attempt.Response!;
         var forwarding = attempt.Forwarding;
@@ -44,32 +45,12 @@ internal static partial class ResponseCopier
         var readToken = idleTimer?.Token ?? deadline.Token;
         try
         {
-            var writer = response.BodyWriter;
-            if (attempt.FirstChunkLength > 0)
+            var completed = isEventStream && usage is not null
+                ? await CopyEventsAsync(context, attempt, usage, idleTimer, idleTimeout, readToken, deadline.Token).ConfigureAwait(false)
+                : await CopyBytesAsync(context, attempt, status < 400 && IsJson(mediaType) ? usage : null, idleTimer, idleTimeout, readToken, deadline.Token).ConfigureAwait(false);
+            if (!completed)
             {
-                await writer.WriteAsync(attempt.FirstChunk.AsMemory(0, attempt.FirstChunkLength), context.RequestAborted).ConfigureAwait(false);
-            }
-
-            if (attempt.FirstChunk is null || attempt.FirstChunkLength > 0)
-            {
-                var source = await upstream.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
-                while (true)
-                {
-                    var memory = writer.GetMemory(ReadSize);
-                    idleTimer?.CancelAfter(idleTimeout!.Value);
-                    var read = await source.ReadAsync(memory, readToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    writer.Advance(read);
-                    var flush = await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        return ForwardingOutcome.ClientAborted;
-                    }
-                }
+                return ForwardingOutcome.ClientAborted;
             }
 
             return status >= 400 ? ForwardingOutcome.UpstreamError : ForwardingOutcome.Completed;
@@ -102,6 +83,112 @@ internal static partial class ResponseCopier
 
             return timedOut ? ForwardingOutcome.Timeout : ForwardingOutcome.StreamInterrupted;
         }
+    }
+
+    /// <summary>Passthrough: upstream reads land straight in the response pipe and are flushed at once.</summary>
+    private static async Task<bool> CopyBytesAsync(HttpContext context, AttemptResult attempt, UsageTracker? tee, CancellationTokenSource? idleTimer, TimeSpan? idleTimeout, CancellationToken readToken, CancellationToken deadline)
+    {
+        var writer = context.Response.BodyWriter;
+        if (attempt.FirstChunkLength > 0)
+        {
+            await writer.WriteAsync(attempt.FirstChunk.AsMemory(0, attempt.FirstChunkLength), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (attempt.FirstChunk is not null && attempt.FirstChunkLength == 0)
+        {
+            return true; // the stream ended before its first byte
+        }
+
+        var source = await attempt.Response!.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
+        while (true)
+        {
+            var memory = writer.GetMemory(ReadSize);
+            idleTimer?.CancelAfter(idleTimeout!.Value);
+            var read = await source.ReadAsync(memory, readToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                tee?.CompleteBody();
+                return true;
+            }
+
+            tee?.TeeBody(memory.Span[..read]);
+            writer.Advance(read);
+            var flush = await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// SSE with usage accounting: every event is seen as it passes. When Sluice asked for usage on the client's
+    /// behalf, whole events are forwarded one by one so the usage-only chunk can be held back; otherwise each read
+    /// is forwarded at once and events are only observed.
+    /// </summary>
+    private static async Task<bool> CopyEventsAsync(HttpContext context, AttemptResult attempt, UsageTracker usage, CancellationTokenSource? idleTimer, TimeSpan? idleTimeout, CancellationToken readToken, CancellationToken deadline)
+    {
+        var writer = context.Response.BodyWriter;
+        using var events = new SseEventSplitter();
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+        try
+        {
+            if (attempt.FirstChunk is not null)
+            {
+                if (attempt.FirstChunkLength == 0 || !await ForwardEventsAsync(context, attempt.FirstChunk.AsMemory(0, attempt.FirstChunkLength), events, usage).ConfigureAwait(false))
+                {
+                    return attempt.FirstChunkLength == 0;
+                }
+            }
+
+            var source = await attempt.Response!.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
+            while (true)
+            {
+                idleTimer?.CancelAfter(idleTimeout!.Value);
+                var read = await source.ReadAsync(buffer, readToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (!await ForwardEventsAsync(context, buffer.AsMemory(0, read), events, usage).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            if (usage.DropsUsageOnlyChunk && !events.Remainder.IsEmpty)
+            {
+                await writer.WriteAsync(events.Remainder, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async ValueTask<bool> ForwardEventsAsync(HttpContext context, ReadOnlyMemory<byte> chunk, SseEventSplitter events, UsageTracker usage)
+    {
+        var writer = context.Response.BodyWriter;
+        events.Append(chunk.Span);
+        if (!usage.DropsUsageOnlyChunk)
+        {
+            writer.Write(chunk.Span);
+        }
+
+        while (events.TryReadEvent(out var sseEvent))
+        {
+            if (usage.ObserveEvent(sseEvent.Span) && usage.DropsUsageOnlyChunk)
+            {
+                writer.Write(sseEvent.Span);
+            }
+        }
+
+        var flush = await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        return !flush.IsCompleted && !flush.IsCanceled;
     }
 
     private static bool IsJson(string? mediaType) =>

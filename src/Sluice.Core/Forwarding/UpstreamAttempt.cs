@@ -23,10 +23,10 @@ internal static class UpstreamAttempt
         var endpoint = backend.NextEndpoint();
         var resources = new AttemptResources();
         var payload = body;
-        if (RequestBodyPatcher.NeedsPatch(forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation))
+        if (RequestBodyPatcher.NeedsPatch(forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, forwarding.InjectsUsage))
         {
             resources.Patched = new PooledBufferWriter(body.Length + 256);
-            RequestBodyPatcher.Patch(body.WrittenSpan, forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, resources.Patched);
+            RequestBodyPatcher.Patch(body.WrittenSpan, forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, resources.Patched, forwarding.InjectsUsage);
             payload = resources.Patched;
         }
 

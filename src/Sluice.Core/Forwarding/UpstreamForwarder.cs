@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Sluice.Model;
 using Sluice.Routing;
 using Sluice.Translation;
+using Sluice.Usage;
 
 namespace Sluice.Forwarding;
 
@@ -13,7 +14,7 @@ namespace Sluice.Forwarding;
 /// </summary>
 internal sealed partial class UpstreamForwarder(BackendHealthRegistry health, TimeProvider time, ILogger<UpstreamForwarder> logger)
 {
-    public async Task<(ForwardingOutcome Outcome, ForwardingContext? Last)> ForwardAsync(HttpContext context, EndpointKind endpoint, string model, bool stream, RouteRuleModel rule, PooledBufferWriter body)
+    public async Task<(ForwardingOutcome Outcome, ForwardingContext? Last)> ForwardAsync(HttpContext context, EndpointKind endpoint, RequestFields fields, RouteRuleModel rule, PooledBufferWriter body, UsageTracker usage)
     {
         var planner = new AttemptPlanner(rule, health, time.GetUtcNow());
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -28,13 +29,13 @@ internal sealed partial class UpstreamForwarder(BackendHealthRegistry health, Ti
                 return (ForwardingOutcome.NoBackend, last);
             }
 
-            last = new ForwardingContext(endpoint, model, stream, rule, backendRef, attempt);
+            last = new ForwardingContext(endpoint, fields.Model, fields.Stream, rule, backendRef, attempt, usage.DropsUsageOnlyChunk);
             using var result = await UpstreamAttempt.SendAsync(context, last, body, deadline.Token).ConfigureAwait(false);
             var backendHealth = health.For(backendRef.Backend.Name);
             if (result.Accepted)
             {
                 backendHealth.RecordSuccess();
-                return (await ResponseCopier.CopyAsync(context, result, deadline, logger).ConfigureAwait(false), last);
+                return (await ResponseCopier.CopyAsync(context, result, deadline, logger, usage).ConfigureAwait(false), last);
             }
 
             if (result.Failure == AttemptFailure.ClientAborted)

@@ -18,4 +18,7 @@ internal sealed record GatewayHostOptions
     public bool WatchConfig { get; init; } = true;
 
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Where the JSON access log goes (one line per request); null turns it off.</summary>
+    public TextWriter? AccessLog { get; init; }
 }

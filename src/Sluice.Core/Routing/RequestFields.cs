@@ -2,8 +2,16 @@ using System.Text.Json;
 
 namespace Sluice.Routing;
 
-/// <summary>What routing needs from a request body: the model and whether it streams.</summary>
-internal readonly record struct RequestFields(string Model, bool Stream);
+/// <summary>What the gateway needs from a request body: the model, whether it streams, and whether it asked for usage.</summary>
+internal readonly record struct RequestFields(string Model, bool Stream, StreamOptionsState StreamOptions = StreamOptionsState.Absent);
+
+/// <summary>The request's <c>stream_options</c>: absent, an object asking for usage, or an object that does not.</summary>
+internal enum StreamOptionsState
+{
+    Absent,
+    IncludesUsage,
+    WithoutUsage,
+}
 
 internal enum RequestFieldsError
 {
@@ -22,6 +30,8 @@ internal static class RequestFieldsReader
 {
     private static readonly byte[] ModelProperty = "model"u8.ToArray();
     private static readonly byte[] StreamProperty = "stream"u8.ToArray();
+    private static readonly byte[] StreamOptionsProperty = "stream_options"u8.ToArray();
+    private static readonly byte[] IncludeUsageProperty = "include_usage"u8.ToArray();
 
     public static RequestFieldsError TryRead(ReadOnlySpan<byte> body, out RequestFields fields)
     {
@@ -29,6 +39,7 @@ internal static class RequestFieldsReader
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         string? model = null;
         var stream = false;
+        var streamOptions = StreamOptionsState.Absent;
         var modelIsNotString = false;
         try
         {
@@ -56,6 +67,11 @@ internal static class RequestFieldsReader
                         modelIsNotString = true;
                         reader.Skip();
                     }
+                }
+                else if (reader.ValueTextEquals(StreamOptionsProperty))
+                {
+                    reader.Read();
+                    streamOptions = ReadStreamOptions(ref reader);
                 }
                 else if (reader.ValueTextEquals(StreamProperty))
                 {
@@ -90,8 +106,28 @@ internal static class RequestFieldsReader
             return RequestFieldsError.MissingModel;
         }
 
-        fields = new RequestFields(model, stream);
+        fields = new RequestFields(model, stream, streamOptions);
         return RequestFieldsError.None;
+    }
+
+    private static StreamOptionsState ReadStreamOptions(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return StreamOptionsState.Absent;
+        }
+
+        var includesUsage = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIncludeUsage = reader.ValueTextEquals(IncludeUsageProperty);
+            reader.Read();
+            includesUsage |= isIncludeUsage && reader.TokenType == JsonTokenType.True;
+            reader.Skip();
+        }
+
+        return includesUsage ? StreamOptionsState.IncludesUsage : StreamOptionsState.WithoutUsage;
     }
 
     /// <summary>The JSON reader error position, for a helpful 400 message.</summary>

@@ -20,18 +20,40 @@ internal static class RunCommand
         var port = new Option<int?>("--port") { Description = $"Listener port (default: the Gateway's listener port, else {GatewayHostOptions.DefaultPort})" };
         var adminPort = new Option<int>("--admin-port") { Description = "Port for /health, /ready and /metrics", DefaultValueFactory = static _ => GatewayHostOptions.DefaultAdminPort };
         var address = new Option<string>("--address") { Description = "Address to bind both listeners to", DefaultValueFactory = static _ => "0.0.0.0" };
+        var accessLog = new Option<string>("--access-log") { Description = "JSON access log, one line per request: stdout, off, or a file path (appended)", DefaultValueFactory = static _ => "stdout" };
         var logLevel = CliLogging.LevelOption();
         var command = new Command("run", "Serve the gateway. With no PATH: Azure OpenAI or OpenAI from environment variables, else the built-in simulator.")
         {
-            paths, port, adminPort, address, logLevel,
+            paths, port, adminPort, address, accessLog, logLevel,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(paths) ?? [],
-            new GatewayHostOptions { Port = parse.GetValue(port), AdminPort = parse.GetValue(adminPort), Address = parse.GetValue(address)! },
-            parse.GetValue(logLevel),
-            cancellationToken));
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var accessLogWriter = OpenAccessLog(parse.GetValue(accessLog)!);
+            try
+            {
+                return await RunAsync(
+                    parse.GetValue(paths) ?? [],
+                    new GatewayHostOptions { Port = parse.GetValue(port), AdminPort = parse.GetValue(adminPort), Address = parse.GetValue(address)!, AccessLog = accessLogWriter },
+                    parse.GetValue(logLevel),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (accessLogWriter is StreamWriter file)
+                {
+                    await file.DisposeAsync().ConfigureAwait(false); // never Console.Out
+                }
+            }
+        });
         return command;
     }
+
+    private static TextWriter? OpenAccessLog(string target) => target switch
+    {
+        "off" => null,
+        "stdout" => Console.Out,
+        _ => new StreamWriter(new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.Read)),
+    };
 
     private static async Task<int> RunAsync(string[] paths, GatewayHostOptions options, LogLevel level, CancellationToken cancellationToken)
     {

@@ -26,6 +26,30 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     }
 
     private AuthServices? _auth;
+    private StringWriter? _accessLog;
+
+    /// <summary>The JSON access log lines written so far.</summary>
+    public IReadOnlyList<string> AccessLogLines
+    {
+        get
+        {
+            lock (_accessLog!)
+            {
+                return _accessLog.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+    }
+
+    /// <summary>Waits for the access log to hold <paramref name="count"/> lines (it is written off the request path).</summary>
+    public async Task<IReadOnlyList<string>> WaitForAccessLogAsync(int count)
+    {
+        for (var i = 0; i < 200 && AccessLogLines.Count < count; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        return AccessLogLines;
+    }
 
     public string Directory { get; }
 
@@ -55,8 +79,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             throw new InvalidOperationException("invalid test config:\n" + string.Join("\n", diagnostics));
         }
 
-        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200) }, Logging);
-        return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth };
+        var accessLog = new StringWriter();
+        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = TextWriter.Synchronized(accessLog) }, Logging);
+        return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth, _accessLog = accessLog };
     }
 
     /// <summary>Rewrites the config file and waits until the gateway has swapped in a new snapshot (or gives up).</summary>

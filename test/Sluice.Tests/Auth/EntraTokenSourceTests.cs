@@ -35,7 +35,8 @@ public sealed class EntraTokenSourceTests
 
         _time.Advance(TimeSpan.FromSeconds(60)); // 55 minutes: inside the 5-minute window, the timer refreshes
         await credential.WaitForCallsAsync(2);
-        Assert.Equal("Bearer token-2", (await source.GetTokenAsync(CancellationToken.None)).AuthorizationHeader);
+        await WaitUntilAsync(async () => (await source.GetTokenAsync(CancellationToken.None)).AuthorizationHeader == "Bearer token-2");
+        Assert.Equal(2, credential.Calls);
     }
 
     [Fact]
@@ -111,6 +112,7 @@ public sealed class EntraTokenSourceTests
 
         public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
         {
+            var fail = Fail; // read before the count moves, so a test that waits on the count sees a settled outcome
             var call = Interlocked.Increment(ref _calls);
             Assert.Equal([AzureCredentialFactory.CognitiveServicesScope], requestContext.Scopes);
             if (Delay > TimeSpan.Zero)
@@ -118,7 +120,7 @@ public sealed class EntraTokenSourceTests
                 await Task.Delay(Delay, cancellationToken);
             }
 
-            if (Fail)
+            if (fail)
             {
                 throw new AuthenticationFailedException("scripted failure");
             }

@@ -27,6 +27,28 @@ public sealed class RequestBodyPatcherTests
         Assert.Equal("""{"model":"m","temperature":0.2,"n":1,"service_tier":"flex"}""", patched);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","stream":true}""", """{"model":"m","stream":true,"stream_options":{"include_usage":true}}""")]
+    [InlineData("""{"model":"m","stream_options":{"include_obfuscation":false},"stream":true}""", """{"model":"m","stream_options":{"include_usage":true,"include_obfuscation":false},"stream":true}""")]
+    [InlineData("""{"model":"m","stream_options":{"include_usage":false}}""", """{"model":"m","stream_options":{"include_usage":true}}""")]
+    public void Patch_EnsureIncludeUsage_AddsOrMergesStreamOptions(string body, string expected)
+    {
+        using var output = new PooledBufferWriter();
+        RequestBodyPatcher.Patch(Encoding.UTF8.GetBytes(body), null, BodyMutationModel.Empty, output, ensureIncludeUsage: true);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void Patch_EnsureIncludeUsage_YieldsToAMutationOfStreamOptions()
+    {
+        var mutation = new BodyMutationModel([], ["stream_options"]);
+        using var output = new PooledBufferWriter();
+        RequestBodyPatcher.Patch("""{"model":"m","stream_options":{"include_usage":false}}"""u8, null, mutation, output, ensureIncludeUsage: true);
+
+        Assert.Equal("""{"model":"m"}""", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
     [Fact]
     public void NeedsPatch_NothingToChange_IsFalse()
     {

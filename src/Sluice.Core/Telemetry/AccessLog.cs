@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Sluice.Forwarding;
+using Sluice.Translation;
+using Sluice.Usage;
+
+namespace Sluice.Telemetry;
+
+/// <summary>
+/// One JSON line per forwarded request: time, route, backend, models (original, request, response), status,
+/// duration, time to first token and token counts. Never bodies or credentials. Lines are rendered on the request
+/// path (small) and written by a background task, so a slow stdout never delays a response.
+/// </summary>
+internal sealed class AccessLog : IAsyncDisposable
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Channel<string>? _lines;
+    private readonly Task _writer = Task.CompletedTask;
+    private readonly TimeProvider _time;
+
+    /// <param name="output">Where lines go; null turns the log off.</param>
+    public AccessLog(TextWriter? output, TimeProvider time)
+    {
+        _time = time;
+        if (output is null)
+        {
+            return;
+        }
+
+        _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        _writer = WriteLinesAsync(_lines.Reader, output);
+    }
+
+    public void Write(HttpContext context, ForwardingContext forwarding, ForwardingOutcome outcome, TimeSpan duration, UsageTracker usage)
+    {
+        if (_lines is null)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", _time.GetUtcNow() - duration);
+            json.WriteString("method", context.Request.Method);
+            json.WriteString("path", context.Request.Path.Value);
+            json.WriteString("route", forwarding.Rule.RouteName);
+            json.WriteString("rule", forwarding.Rule.RuleName);
+            json.WriteString("backend", forwarding.BackendRef.Backend.Name);
+            json.WriteString("gen_ai.provider.name", forwarding.BackendRef.Backend.Translator.ProviderName);
+            json.WriteString("gen_ai.operation.name", forwarding.Endpoint.OperationName());
+            json.WriteString("gen_ai.original.model", forwarding.RequestModel);
+            json.WriteString("gen_ai.request.model", forwarding.UpstreamModel);
+            json.WriteString("gen_ai.response.model", usage.ResponseModel);
+            json.WriteBoolean("stream", forwarding.Stream);
+            json.WriteNumber("attempts", forwarding.Attempt);
+            json.WriteNumber("status", context.Response.StatusCode);
+            json.WriteString("outcome", outcome.ToString());
+            json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
+            if (usage.TimeToFirstToken is { } ttft)
+            {
+                json.WriteNumber("time_to_first_token_ms", Math.Round(ttft.TotalMilliseconds, 3));
+            }
+
+            if (usage.Usage is { } tokens)
+            {
+                json.WriteNumber("gen_ai.usage.input_tokens", tokens.Input);
+                json.WriteNumber("gen_ai.usage.cached_input_tokens", tokens.CachedInput);
+                json.WriteNumber("gen_ai.usage.cache_creation_input_tokens", tokens.CacheCreationInput);
+                json.WriteNumber("gen_ai.usage.output_tokens", tokens.Output);
+                json.WriteNumber("gen_ai.usage.reasoning_tokens", tokens.Reasoning);
+                json.WriteNumber("gen_ai.usage.total_tokens", tokens.Total);
+            }
+
+            if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
+            {
+                json.WriteString("x-request-id", requestId.ToString());
+            }
+
+            json.WriteEndObject();
+        }
+
+        _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _lines?.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private static async Task WriteLinesAsync(ChannelReader<string> lines, TextWriter output)
+    {
+        await foreach (var line in lines.ReadAllAsync().ConfigureAwait(false))
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+            if (lines.Count == 0)
+            {
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+
+namespace Sluice.Usage;
+
+/// <summary>What one OpenAI-shaped JSON object (a response or a stream chunk) says about usage and the model.</summary>
+internal ref struct UsageObservation
+{
+    public TokenUsage? Usage;
+    public string? Model;
+
+    /// <summary>A stream chunk with <c>"choices": []</c> and a usage object: the one <c>include_usage</c> adds.</summary>
+    public bool IsUsageOnlyChunk;
+}
+
+/// <summary>
+/// Reads <c>model</c> and <c>usage</c> from the top level of a response or chunk with <see cref="Utf8JsonReader"/>,
+/// skipping everything else. Knows Chat Completions / Completions / Embeddings usage (<c>prompt_tokens</c>,
+/// <c>completion_tokens</c>, details) and the Responses API's (<c>input_tokens</c>, <c>output_tokens</c>, details,
+/// nested in <c>response</c> for stream events).
+/// </summary>
+internal static class UsageJson
+{
+    public static bool TryRead(ReadOnlySpan<byte> json, ref UsageObservation observation)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            ReadObject(ref reader, ref observation, depth: 0);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static void ReadObject(ref Utf8JsonReader reader, ref UsageObservation observation, int depth)
+    {
+        var choicesEmpty = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    observation.Usage = ReadUsage(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && observation.Model is null)
+                {
+                    observation.Model = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                choicesEmpty = reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+                if (reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                    SkipRestOfArray(ref reader);
+                }
+            }
+            else if (depth == 0 && reader.ValueTextEquals("response"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadObject(ref reader, ref observation, depth + 1); // Responses API stream events
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (depth == 0)
+        {
+            observation.IsUsageOnlyChunk = choicesEmpty && observation.Usage is not null;
+        }
+    }
+
+    private static void SkipRestOfArray(ref Utf8JsonReader reader)
+    {
+        while (reader.TokenType != JsonTokenType.EndArray && reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
+    {
+        long input = 0, cached = 0, cacheCreation = 0, output = 0, reasoning = 0, total = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8))
+            {
+                input = ReadNumber(ref reader);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8))
+            {
+                output = ReadNumber(ref reader);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                total = ReadNumber(ref reader);
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
+            {
+                ReadDetails(ref reader, "cached_tokens"u8, ref cached, "cache_creation_tokens"u8, ref cacheCreation);
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8))
+            {
+                var unused = 0L;
+                ReadDetails(ref reader, "reasoning_tokens"u8, ref reasoning, "-"u8, ref unused);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new TokenUsage(input, cached, cacheCreation, output, reasoning, total >= 0 ? total : input + output);
+    }
+
+    private static void ReadDetails(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, ref long firstValue, ReadOnlySpan<byte> second, ref long secondValue)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(first))
+            {
+                firstValue = ReadNumber(ref reader);
+            }
+            else if (reader.ValueTextEquals(second))
+            {
+                secondValue = ReadNumber(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static long ReadNumber(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : 0;
+    }
+}
