@@ -104,6 +104,11 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
             var (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields, rule, body, usage).ConfigureAwait(false);
             if (forwarding is not null)
             {
+                if (outcome is ForwardingOutcome.ClientAborted or ForwardingOutcome.StreamInterrupted or ForwardingOutcome.Timeout)
+                {
+                    usage.EstimateIfMissing(body.WrittenSpan);
+                }
+
                 var elapsed = time.GetElapsedTime(started);
                 metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, elapsed, usage);
                 accessLog.Write(context, forwarding, outcome, elapsed, usage);

@@ -76,6 +76,10 @@ internal sealed class AccessLog : IAsyncDisposable
                 json.WriteNumber("gen_ai.usage.output_tokens", tokens.Output);
                 json.WriteNumber("gen_ai.usage.reasoning_tokens", tokens.Reasoning);
                 json.WriteNumber("gen_ai.usage.total_tokens", tokens.Total);
+                if (tokens.Estimated)
+                {
+                    json.WriteBoolean("gen_ai.usage.estimated", true);
+                }
             }
 
             if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))

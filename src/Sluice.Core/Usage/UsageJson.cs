@@ -10,6 +10,9 @@ internal ref struct UsageObservation
 
     /// <summary>A stream chunk with <c>"choices": []</c> and a usage object: the one <c>include_usage</c> adds.</summary>
     public bool IsUsageOnlyChunk;
+
+    /// <summary>When set, the streamed text of the chunk (delta.content, text) is appended here.</summary>
+    public System.Text.StringBuilder? StreamedText;
 }
 
 /// <summary>
@@ -71,11 +74,18 @@ internal static class UsageJson
             else if (reader.ValueTextEquals("choices"u8))
             {
                 reader.Read();
-                choicesEmpty = reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType == JsonTokenType.EndArray;
-                if (reader.TokenType != JsonTokenType.EndArray)
+                if (observation.StreamedText is { } text && reader.TokenType == JsonTokenType.StartArray)
                 {
-                    reader.Skip();
-                    SkipRestOfArray(ref reader);
+                    choicesEmpty = CollectText(ref reader, text);
+                }
+                else
+                {
+                    choicesEmpty = reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+                    if (reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Skip();
+                        SkipRestOfArray(ref reader);
+                    }
                 }
             }
             else if (depth == 0 && reader.ValueTextEquals("response"u8))
@@ -101,6 +111,31 @@ internal static class UsageJson
         {
             observation.IsUsageOnlyChunk = choicesEmpty && observation.Usage is not null;
         }
+    }
+
+    /// <summary>Appends every <c>content</c> and <c>text</c> string inside the choices array; true when it is empty.</summary>
+    private static bool CollectText(ref Utf8JsonReader reader, System.Text.StringBuilder text)
+    {
+        var depth = reader.CurrentDepth;
+        var empty = true;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            empty = false;
+            if (reader.TokenType == JsonTokenType.PropertyName && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8)))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    text.Append(reader.GetString());
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return empty;
     }
 
     private static void SkipRestOfArray(ref Utf8JsonReader reader)

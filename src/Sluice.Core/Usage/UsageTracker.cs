@@ -12,6 +12,10 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     /// <summary>Larger non-streamed bodies (huge embedding batches) are forwarded without usage rather than buffered.</summary>
     private const int MaxTeedBody = 16 * 1024 * 1024;
 
+    /// <summary>Streamed text is kept (bounded) only to estimate usage of a stream cut short.</summary>
+    private const int MaxStreamedText = 1024 * 1024;
+
+    private readonly System.Text.StringBuilder _streamedText = new();
     private PooledBufferWriter? _body;
     private bool _bodyTooLarge;
 
@@ -31,9 +35,9 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     {
         var data = SseEventSplitter.DataOf(sseEvent);
         var show = true;
-        if (!data.IsEmpty && (ResponseModel is null || data.IndexOf("\"usage\""u8) >= 0))
+        if (!data.IsEmpty)
         {
-            var observation = default(UsageObservation);
+            var observation = new UsageObservation { StreamedText = Usage is null && _streamedText.Length < MaxStreamedText ? _streamedText : null };
             if (UsageJson.TryRead(data, ref observation))
             {
                 ResponseModel ??= observation.Model;
@@ -87,6 +91,18 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
 
         _body.Dispose();
         _body = null;
+    }
+
+    /// <summary>
+    /// After a stream ended early without the provider's usage: an estimate from the prompt and the text that was
+    /// streamed, marked as estimated. The provider's numbers, when any arrived, always win.
+    /// </summary>
+    public void EstimateIfMissing(ReadOnlySpan<byte> requestBody)
+    {
+        if (Usage is null && FirstEventTimestamp is not null)
+        {
+            Usage = UsageEstimator.Estimate(requestBody, _streamedText.ToString());
+        }
     }
 
     public void Dispose() => _body?.Dispose();

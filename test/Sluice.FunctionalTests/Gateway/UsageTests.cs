@@ -88,6 +88,49 @@ public sealed class UsageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamCutByTheUpstream_IsEstimatedWithARealTokenizer_AndMarkedSo()
+    {
+        using var request = Post("/v1/chat/completions", """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello there, how are you?"}]}""");
+        request.Headers.TryAddWithoutValidation("x-sim-break-after", "3");
+        using var response = await _gateway.Client.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+
+        var line = await SingleLogLineAsync();
+        Assert.True(line.GetProperty("gen_ai.usage.estimated").GetBoolean());
+        Assert.Equal(3, line.GetProperty("gen_ai.usage.output_tokens").GetInt64()); // the simulator's words are one o200k token each
+        Assert.InRange(line.GetProperty("gen_ai.usage.input_tokens").GetInt64(), 5, 12);
+        Assert.Equal("StreamInterrupted", line.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task StreamCutByTheClient_StillRecordsWhatWasUsed()
+    {
+        using (var client = new HttpClient { BaseAddress = _gateway.BaseAddress })
+        {
+            using var request = Post("/v1/chat/completions", """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Tell me a long story"}]}""");
+            request.Headers.TryAddWithoutValidation("x-sim-tokens-per-second", "50");
+            request.Headers.TryAddWithoutValidation("x-sim-completion-tokens", "2000"); // 40 s: the disconnect is seen mid-stream
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            for (var events = 0; events < 4;)
+            {
+                var line = await reader.ReadLineAsync();
+                events += line is { Length: > 0 } ? 1 : 0;
+            }
+        }
+
+        for (var i = 0; i < 100 && _gateway.AccessLogLines.Count == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var logged = await SingleLogLineAsync();
+        Assert.True(logged.TryGetProperty("gen_ai.usage.estimated", out var estimated) && estimated.GetBoolean(), logged.ToString());
+        Assert.InRange(logged.GetProperty("gen_ai.usage.output_tokens").GetInt64(), 3, 1000);
+        Assert.Equal("ClientAborted", logged.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task AccessLog_NeverContainsBodiesOrCredentials()
     {
         using var request = Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"my secret prompt"}]}""");

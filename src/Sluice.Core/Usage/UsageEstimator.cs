@@ -1,0 +1,60 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML.Tokenizers;
+
+namespace Sluice.Usage;
+
+/// <summary>
+/// Counts tokens with a real tokenizer (o200k_base, the GPT-4o family's) when a stream was cut short before the
+/// provider reported usage: the prompt from the request body, the output from the text that was streamed. Other
+/// model families tokenize differently, so these numbers are marked as estimated. The tokenizer loads on first use.
+/// </summary>
+internal static class UsageEstimator
+{
+    private static readonly Lazy<Tokenizer> Tokenizer = new(static () => TiktokenTokenizer.CreateForEncoding("o200k_base"));
+
+    public static TokenUsage Estimate(ReadOnlySpan<byte> requestBody, string streamedText)
+    {
+        var input = CountTokens(PromptText(requestBody));
+        var output = CountTokens(streamedText);
+        return new TokenUsage(input, 0, 0, output, 0, input + output) { Estimated = true };
+    }
+
+    private static int CountTokens(string text) => text.Length == 0 ? 0 : Tokenizer.Value.CountTokens(text);
+
+    /// <summary>Every string under messages[].content (text parts included), prompt or input.</summary>
+    private static string PromptText(ReadOnlySpan<byte> body)
+    {
+        var text = new StringBuilder();
+        var reader = new Utf8JsonReader(body);
+        var depthOfPrompt = -1;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1
+                    && (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("input"u8)))
+                {
+                    depthOfPrompt = reader.CurrentDepth;
+                    continue;
+                }
+
+                if (depthOfPrompt >= 0 && reader.CurrentDepth <= depthOfPrompt && reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.EndObject)
+                {
+                    depthOfPrompt = -1;
+                }
+
+                if (depthOfPrompt >= 0 && reader.TokenType == JsonTokenType.String)
+                {
+                    text.Append(reader.GetString()).Append('\n');
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // the body was valid when routed; a partial count is still the best estimate
+        }
+
+        return text.ToString();
+    }
+}
