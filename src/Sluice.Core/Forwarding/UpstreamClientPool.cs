@@ -89,32 +89,9 @@ internal sealed class UpstreamClientPool : IDisposable
         {
             var roots = new X509Certificate2Collection();
             roots.ImportFromPem(tls.CaCertificatesPem);
-            var trustSystem = tls.SystemCertificates;
-            options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                ValidateWithCustomRoots(certificate, errors, roots, trustSystem);
+            options.RemoteCertificateValidationCallback = CustomRootValidation.Callback(roots, tls.SystemCertificates);
         }
 
         return options;
-    }
-
-    private static bool ValidateWithCustomRoots(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots, bool trustSystem)
-    {
-        if (errors == SslPolicyErrors.None && trustSystem)
-        {
-            return true;
-        }
-
-        // SslStream has already checked the name against TargetHost; only the chain is judged here.
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
     }
 }

@@ -7,22 +7,8 @@ namespace Sluice.Gateway;
 public sealed class AzureOpenAITests
 {
     private static string AzureConfig(int port) => Configs.OpenAI(port, refExtra: "modelNameOverride: my-gpt4o-deployment")
-        .Replace("schema: {name: OpenAI}", "schema: {name: AzureOpenAI, version: 2025-01-01-preview}", StringComparison.Ordinal) + """
-
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: BackendSecurityPolicy
-        metadata: {name: azure-key, namespace: default}
-        spec:
-          targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: openai}]
-          type: AzureAPIKey
-          azureAPIKey: {secretRef: {name: azure-key} }
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: azure-key, namespace: default}
-        stringData: {apiKey: azure-secret-key}
-        """;
+        .Replace("schema: {name: OpenAI}", "schema: {name: AzureOpenAI, version: 2025-01-01-preview}", StringComparison.Ordinal)
+        + Configs.ApiKey("azure-secret-key", type: "AzureAPIKey");
 
     [Fact]
     public async Task Chat_IsSentToTheDeploymentPath_WithApiKeyHeaderAndNoAuthorization()

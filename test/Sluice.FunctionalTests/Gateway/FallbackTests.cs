@@ -234,35 +234,8 @@ public sealed class FallbackTests : IAsyncLifetime
     {
         await using var openai = await TestUpstream.JsonAsync("""{"error":{"message":"overloaded"}}""", status: 503);
         await using var azure = await TestUpstream.JsonAsync();
-        var azureBackend = Backend("azure", azure.Port, priority: 1).Replace("schema: {name: OpenAI}", "schema: {name: AzureOpenAI, version: 2025-01-01-preview}", StringComparison.Ordinal) + """
-
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: BackendSecurityPolicy
-            metadata: {name: openai-key, namespace: default}
-            spec:
-              targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: openai}]
-              type: APIKey
-              apiKey: {secretRef: {name: keys} }
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: BackendSecurityPolicy
-            metadata: {name: azure-key, namespace: default}
-            spec:
-              targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: azure}]
-              type: AzureAPIKey
-              azureAPIKey: {secretRef: {name: azure-keys} }
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: keys, namespace: default}
-            stringData: {apiKey: sk-openai}
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: azure-keys, namespace: default}
-            stringData: {apiKey: azure-key}
-            """;
+        var azureBackend = Backend("azure", azure.Port, priority: 1).Replace("schema: {name: OpenAI}", "schema: {name: AzureOpenAI, version: 2025-01-01-preview}", StringComparison.Ordinal)
+            + Configs.ApiKey("sk-openai") + Configs.ApiKey("azure-key", backend: "azure", type: "AzureAPIKey");
         var yaml = Config([Backend("openai", openai.Port, priority: 0), azureBackend], Retry("[gateway-error]"));
         await using var gateway = await GatewayUnderTest.StartAsync(yaml);
 

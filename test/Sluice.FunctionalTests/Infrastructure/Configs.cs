@@ -33,22 +33,27 @@ internal static class Configs
           endpoints: [{ip: {address: 127.0.0.1, port: {{port}} } }]
         """;
 
-    public static string ApiKey(string key) => $$"""
+    /// <summary>A BackendSecurityPolicy of <paramref name="type"/> (APIKey or AzureAPIKey) for a backend, with its Secret.</summary>
+    public static string ApiKey(string key, string backend = "openai", string type = "APIKey")
+    {
+        var field = type == "AzureAPIKey" ? "azureAPIKey" : "apiKey";
+        return $$"""
 
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: BackendSecurityPolicy
-        metadata: {name: openai-key, namespace: default}
-        spec:
-          targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: openai}]
-          type: APIKey
-          apiKey: {secretRef: {name: openai-key} }
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: openai-key, namespace: default}
-        stringData: {apiKey: "{{key}}"}
-        """;
+            ---
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: BackendSecurityPolicy
+            metadata: {name: {{backend}}-key, namespace: default}
+            spec:
+              targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: {{backend}} }]
+              type: {{type}}
+              {{field}}: {secretRef: {name: {{backend}}-key } }
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: {{backend}}-key, namespace: default}
+            stringData: {apiKey: "{{key}}"}
+            """;
+    }
 
     private static string Indent(string? text, int spaces)
     {

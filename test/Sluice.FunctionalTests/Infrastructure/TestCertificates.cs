@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Sluice.Forwarding;
 
 namespace Sluice.Infrastructure;
 
@@ -39,31 +40,11 @@ internal sealed class TestCertificates : IDisposable
     }
 
     /// <summary>An HTTP handler whose TLS trusts exactly this CA (what Azure.Identity is given in tests).</summary>
-    public SocketsHttpHandler CreateTrustingHandler()
+    public SocketsHttpHandler CreateTrustingHandler() => new()
     {
-        var ca = Ca;
-        return new SocketsHttpHandler
-        {
-            UseProxy = false,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var leaf = new X509Certificate2(certificate);
-                    return chain.Build(leaf);
-                },
-            },
-        };
-    }
+        UseProxy = false,
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CustomRootValidation.Callback([Ca], alsoTrustSystem: false) },
+    };
 
     public void Dispose() => Ca.Dispose();
 }
