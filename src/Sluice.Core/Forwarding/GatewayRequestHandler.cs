@@ -101,6 +101,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
             var injectsUsage = fields.Stream && endpoint is EndpointKind.ChatCompletions or EndpointKind.Completions
                 && fields.StreamOptions != StreamOptionsState.IncludesUsage;
             using var usage = new UsageTracker(time, started, injectsUsage);
+            using var span = GatewayTracing.Start(endpoint, fields.Model);
             var (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields, rule, body, usage).ConfigureAwait(false);
             if (forwarding is not null)
             {
@@ -112,6 +113,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 var elapsed = time.GetElapsedTime(started);
                 metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, elapsed, usage);
                 accessLog.Write(context, forwarding, outcome, elapsed, usage);
+                GatewayTracing.Complete(span, forwarding, outcome, context.Response.StatusCode, usage);
             }
 
             LogRequest(context.Request.Path.Value!, fields.Model, forwarding?.BackendRef.Backend.Name ?? "-", context.Response.StatusCode, outcome);

@@ -30,10 +30,12 @@ internal static class HeaderPolicy
 
     public static void CopyRequestHeaders(IHeaderDictionary source, HttpRequestMessage target, bool backendAuthenticated, HeaderMutationModel mutation)
     {
+        // While a span is open, the upstream gets its trace context (injected by HttpClient) instead of the client's.
+        var tracing = System.Diagnostics.Activity.Current is not null;
         foreach (var header in source)
         {
             var name = header.Key;
-            if (name.Length == 0 || name[0] == ':' || RequestSkipped.Contains(name)
+            if (name.Length == 0 || name[0] == ':' || RequestSkipped.Contains(name) || (tracing && IsTraceContext(name))
                 || (backendAuthenticated && ClientCredentials.Contains(name)) || IsRemoved(name, mutation))
             {
                 continue;
@@ -96,6 +98,9 @@ internal static class HeaderPolicy
             target.Headers[name] = array;
         }
     }
+
+    private static bool IsTraceContext(string name) =>
+        name.Equals("traceparent", StringComparison.OrdinalIgnoreCase) || name.Equals("tracestate", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsRemoved(string name, HeaderMutationModel mutation)
     {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Sluice.Forwarding;
 using Sluice.Management;
 using Sluice.Routing;
@@ -123,11 +124,23 @@ internal sealed class GatewayHost : IAsyncDisposable
             kestrel.Listen(address, port);
         });
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
-        builder.Services.AddOpenTelemetry()
+        var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(static resource => resource.AddService("sluice"))
-            .WithMetrics(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName)
-            .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            // Spans only when they go somewhere: ASP.NET Core's server span (continuing the client's traceparent)
+            // and Sluice's GenAI span under it; HttpClient passes the context upstream.
+            telemetry.WithTracing(static tracing => tracing.AddSource("Microsoft.AspNetCore", GatewayTracing.SourceName).AddOtlpExporter());
+        }
         var app = builder.Build();
         app.MapGet("/health", static () => Results.Text("ok\n"));
         app.MapGet("/ready", () => ready.IsReady ? Results.Text("ready\n") : Results.Text("not ready\n", statusCode: 503));
