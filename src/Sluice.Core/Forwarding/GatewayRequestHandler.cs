@@ -10,7 +10,7 @@ using Sluice.Usage;
 namespace Sluice.Forwarding;
 
 /// <summary>The data plane's entry point: endpoint dispatch, body reading, routing, then the upstream forwarder.</summary>
-internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, GatewayMetrics metrics, AccessLog accessLog, ILogger<GatewayRequestHandler> logger, TimeProvider time)
+internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, GatewayMetrics metrics, AccessLog accessLog, HeaderAttributeMapping headerAttributes, ILogger<GatewayRequestHandler> logger, TimeProvider time)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -111,9 +111,9 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 }
 
                 var elapsed = time.GetElapsedTime(started);
-                metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, elapsed, usage);
+                metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, elapsed, usage, context.Request.Headers);
                 accessLog.Write(context, forwarding, outcome, elapsed, usage);
-                GatewayTracing.Complete(span, forwarding, outcome, context.Response.StatusCode, usage);
+                GatewayTracing.Complete(span, forwarding, outcome, context.Response.StatusCode, usage, headerAttributes, context.Request.Headers);
             }
 
             LogRequest(context.Request.Path.Value!, fields.Model, forwarding?.BackendRef.Backend.Name ?? "-", context.Response.StatusCode, outcome);

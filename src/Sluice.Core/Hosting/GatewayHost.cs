@@ -54,7 +54,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var port = options.Port ?? snapshot.ListenerPort ?? GatewayHostOptions.DefaultPort;
         var ready = new ReadinessState();
 
-        var data = BuildDataPlane(configs, address, port, options.AccessLog, configureLogging);
+        var data = BuildDataPlane(configs, address, port, options, configureLogging);
         var admin = BuildAdmin(address, options.AdminPort, ready, configureLogging);
         await data.StartAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -90,7 +90,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         await _data.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication BuildDataPlane(ConfigManager configs, IPAddress address, int port, TextWriter? accessLog, Action<ILoggingBuilder> configureLogging)
+    private static WebApplication BuildDataPlane(ConfigManager configs, IPAddress address, int port, GatewayHostOptions options, Action<ILoggingBuilder> configureLogging)
     {
         var builder = WebApplication.CreateSlimBuilder();
         configureLogging(builder.Logging);
@@ -104,7 +104,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(configs);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
-        builder.Services.AddSingleton(services => new AccessLog(accessLog, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(options.HeaderAttributes);
+        builder.Services.AddSingleton(services => new AccessLog(options.AccessLog, services.GetRequiredService<TimeProvider>(), options.HeaderAttributes));
         builder.Services.AddSingleton<BackendHealthRegistry>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<GatewayRequestHandler>();

@@ -1,3 +1,5 @@
+using Sluice.Telemetry;
+
 namespace Sluice.Hosting;
 
 /// <summary>Process settings for <see cref="GatewayHost"/> (command-line flags; not hot-reloaded).</summary>
@@ -18,6 +20,9 @@ internal sealed record GatewayHostOptions
     public bool WatchConfig { get; init; } = true;
 
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Request headers copied into metrics, spans and the access log (OTEL_AIGW_*_REQUEST_HEADER_ATTRIBUTES).</summary>
+    public HeaderAttributeMapping HeaderAttributes { get; init; } = HeaderAttributeMapping.FromEnvironment(Environment.GetEnvironmentVariable);
 
     /// <summary>Where the JSON access log goes (one line per request); null turns it off.</summary>
     public TextWriter? AccessLog { get; init; }

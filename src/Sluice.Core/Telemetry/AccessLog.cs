@@ -23,10 +23,13 @@ internal sealed class AccessLog : IAsyncDisposable
     private readonly Task _writer = Task.CompletedTask;
     private readonly TimeProvider _time;
 
+    private readonly HeaderAttributeMapping _headerAttributes;
+
     /// <param name="output">Where lines go; null turns the log off.</param>
-    public AccessLog(TextWriter? output, TimeProvider time)
+    public AccessLog(TextWriter? output, TimeProvider time, HeaderAttributeMapping? headerAttributes = null)
     {
         _time = time;
+        _headerAttributes = headerAttributes ?? HeaderAttributeMapping.None;
         if (output is null)
         {
             return;
@@ -85,6 +88,11 @@ internal sealed class AccessLog : IAsyncDisposable
             if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
             {
                 json.WriteString("x-request-id", requestId.ToString());
+            }
+
+            foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Logs, context.Request.Headers))
+            {
+                json.WriteString(attribute, value);
             }
 
             json.WriteEndObject();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http;
 using Sluice.Forwarding;
 using Sluice.Translation;
 using Sluice.Usage;
@@ -24,8 +25,11 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _timePerOutputToken;
 
-    public GatewayMetrics(IMeterFactory meterFactory)
+    private readonly HeaderAttributeMapping _headerAttributes;
+
+    public GatewayMetrics(IMeterFactory meterFactory, HeaderAttributeMapping headerAttributes)
     {
+        _headerAttributes = headerAttributes;
         var meter = meterFactory.Create(MeterName);
         _requestDuration = meter.CreateHistogram(
             "gen_ai.server.request.duration", unit: "s", description: "Time from the request's arrival to the end of its response",
@@ -41,7 +45,7 @@ internal sealed class GatewayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TimePerTokenBuckets });
     }
 
-    public void RecordRequest(ForwardingContext forwarding, ForwardingOutcome outcome, int statusCode, TimeSpan elapsed, UsageTracker usage)
+    public void RecordRequest(ForwardingContext forwarding, ForwardingOutcome outcome, int statusCode, TimeSpan elapsed, UsageTracker usage, IHeaderDictionary requestHeaders)
     {
         var tags = new TagList
         {
@@ -54,6 +58,14 @@ internal sealed class GatewayMetrics
         if (outcome != ForwardingOutcome.Completed)
         {
             tags.Add("error.type", statusCode >= 400 ? statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : outcome.ToString());
+        }
+
+        if (_headerAttributes.Metrics.Count > 0)
+        {
+            foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Metrics, requestHeaders))
+            {
+                tags.Add(attribute, value);
+            }
         }
 
         _requestDuration.Record(elapsed.TotalSeconds, tags);

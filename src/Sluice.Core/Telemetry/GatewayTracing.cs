@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Sluice.Forwarding;
 using Sluice.Translation;
 using Sluice.Usage;
@@ -19,11 +20,16 @@ internal static class GatewayTracing
     public static Activity? Start(EndpointKind endpoint, string model) =>
         Source.HasListeners() ? Source.StartActivity($"{endpoint.OperationName()} {model}", ActivityKind.Client) : null;
 
-    public static void Complete(Activity? activity, ForwardingContext forwarding, ForwardingOutcome outcome, int statusCode, UsageTracker usage)
+    public static void Complete(Activity? activity, ForwardingContext forwarding, ForwardingOutcome outcome, int statusCode, UsageTracker usage, HeaderAttributeMapping headerAttributes, IHeaderDictionary requestHeaders)
     {
         if (activity is null)
         {
             return;
+        }
+
+        foreach (var (attribute, value) in HeaderAttributeMapping.Values(headerAttributes.Spans, requestHeaders))
+        {
+            activity.SetTag(attribute, value);
         }
 
         activity.SetTag("gen_ai.operation.name", forwarding.Endpoint.OperationName());

@@ -144,6 +144,30 @@ public sealed class UsageTests : IAsyncLifetime
         Assert.DoesNotContain("client-secret-token", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MappedRequestHeaders_BecomeAccessLogFieldsAndMetricLabels()
+    {
+        var mapping = Telemetry.HeaderAttributeMapping.FromEnvironment(static name => name switch
+        {
+            "OTEL_AIGW_REQUEST_HEADER_ATTRIBUTES" => "x-tenant-id:tenant.id",
+            _ => null,
+        });
+        await using var gateway = await GatewayUnderTest.StartAsync(Configs.OpenAI(_simulator.Port), headerAttributes: mapping);
+        using var request = Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}""");
+        request.Headers.TryAddWithoutValidation("x-tenant-id", "blue-team");
+        request.Headers.TryAddWithoutValidation("agent-session-id", "session-42");
+        using (await gateway.Client.SendAsync(request))
+        {
+        }
+
+        using var line = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(1)).Single());
+        Assert.Equal("blue-team", line.RootElement.GetProperty("tenant.id").GetString());
+        Assert.Equal("session-42", line.RootElement.GetProperty("session.id").GetString());
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        Assert.Contains("tenant_id=\"blue-team\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("session-42", metrics, StringComparison.Ordinal);
+    }
+
     private async Task<JsonElement> SingleLogLineAsync()
     {
         var lines = await _gateway.WaitForAccessLogAsync(1);

@@ -4,6 +4,7 @@ using Sluice.Configuration.Loading;
 using Sluice.Forwarding;
 using Sluice.Hosting;
 using Sluice.Management;
+using Sluice.Telemetry;
 
 namespace Sluice.Infrastructure;
 
@@ -63,7 +64,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public int Generation => _configs.Current!.Generation;
 
-    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null, HttpMessageHandler? identityHandler = null)
+    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null, HttpMessageHandler? identityHandler = null, HeaderAttributeMapping? headerAttributes = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-functional", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -80,7 +81,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
 
         var accessLog = new StringWriter();
-        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = TextWriter.Synchronized(accessLog) }, Logging);
+        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = TextWriter.Synchronized(accessLog), HeaderAttributes = headerAttributes ?? HeaderAttributeMapping.None }, Logging);
         return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth, _accessLog = accessLog };
     }
 
