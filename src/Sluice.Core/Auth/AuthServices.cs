@@ -18,6 +18,7 @@ internal sealed class AuthServices : IDisposable
         IdentityHandler = identityHandler;
         IdentityTransport = identityHandler is null ? null : new HttpClientTransport(identityHandler);
         OidcClient = new HttpClient(identityHandler ?? new SocketsHttpHandler { UseProxy = false }, disposeHandler: identityHandler is null) { Timeout = TimeSpan.FromSeconds(15) };
+        Jwks = new ClientAuth.JwksCache(identityHandler, Time, logger);
     }
 
     public ILogger Logger { get; }
@@ -36,10 +37,14 @@ internal sealed class AuthServices : IDisposable
 
     public TokenSourceCache Tokens { get; } = new();
 
+    /// <summary>Remote JWKS of SecurityPolicy JWT providers (client auth), kept across reloads.</summary>
+    public ClientAuth.JwksCache Jwks { get; }
+
     public void Dispose()
     {
         Tokens.Dispose();
         OidcClient.Dispose();
+        Jwks.Dispose();
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Sluice.ClientAuth;
 using Sluice.Management;
 using Sluice.Model;
 using Sluice.Routing;
@@ -37,7 +38,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 break;
             case "/v1/models":
                 return HttpMethods.IsGet(context.Request.Method)
-                    ? WriteModelsAsync(context.Response, snapshot)
+                    ? (snapshot.ClientAccess.IsEmpty ? WriteModelsAsync(context.Response, snapshot) : ClientAccessGate.WriteModelsAsync(context, snapshot.ClientAccess))
                     : ErrorResponse.WriteAsync(context.Response, GatewayError.MethodNotAllowed, "use GET /v1/models");
             default:
                 return ErrorResponse.WriteAsync(context.Response, GatewayError.EndpointNotFound, $"unknown endpoint: {context.Request.Method} {context.Request.Path}. Sluice serves POST /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses and GET /v1/models");
@@ -62,6 +63,13 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
     private async Task ProxyAsync(HttpContext context, GatewaySnapshot snapshot, EndpointKind endpoint)
     {
         var started = time.GetTimestamp();
+        var access = await ClientAccessGate.BeforeRoutingAsync(context, snapshot.ClientAccess).ConfigureAwait(false);
+        if (!access.Allowed)
+        {
+            await ClientAccessGate.DenyAsync(context.Response, access).ConfigureAwait(false);
+            return;
+        }
+
         var (status, body) = await RequestBodyReader.ReadAsync(context.Request, snapshot.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (status == BodyReadStatus.TooLarge)
         {
@@ -91,6 +99,13 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
             }
 
             var rule = snapshot.Routes.Match(fields.Model, context.Request.Headers, context.Request.Host.Value);
+            access = await ClientAccessGate.AfterRoutingAsync(context, snapshot.ClientAccess, access, rule, fields.Model).ConfigureAwait(false);
+            if (!access.Allowed)
+            {
+                await ClientAccessGate.DenyAsync(context.Response, access).ConfigureAwait(false);
+                return;
+            }
+
             if (rule is null)
             {
                 await ErrorResponse.WriteAsync(context.Response, GatewayError.ModelNotFound, $"the model '{fields.Model}' does not exist on this gateway: no AIGatewayRoute rule matches it. GET /v1/models lists the models served.", "model").ConfigureAwait(false);

@@ -108,7 +108,7 @@ internal sealed class RouteCompiler(
                     headers.Add(new HeaderMatchModel(header.Name, header.Value, null));
                     if (string.Equals(header.Name, RouteTable.ModelHeader, StringComparison.OrdinalIgnoreCase))
                     {
-                        _models.Add(new ModelListing(header.Value, rule.ModelsOwnedBy, rule.ModelsCreatedAt));
+                        _models.Add(new ModelListing(header.Value, model.RouteName, rule.ModelsOwnedBy, rule.ModelsCreatedAt));
                     }
 
                     continue;
@@ -140,5 +140,5 @@ internal sealed class RouteCompiler(
     }
 }
 
-/// <summary>A model name to list in GET /v1/models.</summary>
-internal sealed record ModelListing(string Id, string? OwnedBy, DateTimeOffset? CreatedAt);
+/// <summary>A model name to list in GET /v1/models, with the route that serves it.</summary>
+internal sealed record ModelListing(string Id, string RouteName, string? OwnedBy, DateTimeOffset? CreatedAt);

@@ -36,6 +36,7 @@ internal static class SnapshotCompiler
             diagnostics.Error(ConfigLocation.None, "no AIGatewayRoute found: Sluice needs at least one route to serve");
         }
 
+        var clientAccess = ClientAccessCompiler.Compile(set, index, auth.Jwks, routeCompiler.Models, time, diagnostics);
         var port = ListenerPort(set, diagnostics);
         var bodyLimit = set.OfType<ClientTrafficPolicyConfig>().Select(static p => p.BufferLimitBytes).Where(static b => b is not null).Max() ?? DefaultMaxRequestBodyBytes;
         if (diagnostics.HasErrors)
@@ -56,6 +57,7 @@ internal static class SnapshotCompiler
             ModelsResponse = RenderModels(models, time.GetUtcNow()),
             WatchedFiles = set.WatchedFiles,
             TokenSources = backendCompiler.TokenSources,
+            ClientAccess = clientAccess,
             Description = $"{routeCount} AIGatewayRoute(s), {compiledBackends.Count} backend(s), {models.Count} model(s)",
         };
     }

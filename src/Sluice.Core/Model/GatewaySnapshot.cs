@@ -31,4 +31,7 @@ internal sealed class GatewaySnapshot
 
     /// <summary>The Entra ID token sources this config uses, by credential key (kept alive across reloads).</summary>
     public required IReadOnlyDictionary<string, EntraTokenSource> TokenSources { get; init; }
+
+    /// <summary>Client access control: the SecurityPolicies of the Gateway and of each route.</summary>
+    public ClientAuth.ClientAccessModel ClientAccess { get; init; } = ClientAuth.ClientAccessModel.None;
 }

@@ -39,7 +39,7 @@ internal static class ResourceParser
         var handled = (group, kind) switch
         {
             (AIGatewayGroup, "AIGatewayRoute") or (AIGatewayGroup, "AIServiceBackend") or (AIGatewayGroup, "BackendSecurityPolicy") or (AIGatewayGroup, "GatewayConfig")
-                or (EnvoyGatewayGroup, "Backend") or (EnvoyGatewayGroup, "ClientTrafficPolicy") or (EnvoyGatewayGroup, "BackendTrafficPolicy")
+                or (EnvoyGatewayGroup, "Backend") or (EnvoyGatewayGroup, "ClientTrafficPolicy") or (EnvoyGatewayGroup, "BackendTrafficPolicy") or (EnvoyGatewayGroup, "SecurityPolicy")
                 or (GatewayApiGroup, "Gateway") or (GatewayApiGroup, "BackendTLSPolicy")
                 or ("", "Secret") or ("", "ConfigMap") => true,
             _ => false,
@@ -76,6 +76,7 @@ internal static class ResourceParser
             "Backend" => BackendParser.Parse(meta, spec!),
             "ClientTrafficPolicy" => GatewayParsers.ParseClientTrafficPolicy(meta, spec!),
             "BackendTrafficPolicy" => BackendTrafficPolicyParser.Parse(meta, spec!),
+            "SecurityPolicy" => SecurityPolicyParser.Parse(meta, spec!, metadata),
             "Gateway" => GatewayParsers.ParseGateway(meta, spec!, metadata),
             "GatewayConfig" => GatewayParsers.ParseGatewayWideConfig(meta, spec!),
             "BackendTLSPolicy" => BackendTlsPolicyParser.Parse(meta, spec!),
@@ -89,7 +90,7 @@ internal static class ResourceParser
         switch (group, kind)
         {
             case (AIGatewayGroup, "QuotaPolicy" or "MCPRoute"):
-            case (EnvoyGatewayGroup, "SecurityPolicy" or "EnvoyExtensionPolicy" or "HTTPRouteFilter"):
+            case (EnvoyGatewayGroup, "EnvoyExtensionPolicy" or "HTTPRouteFilter"):
             case (GatewayApiGroup, "HTTPRoute" or "GRPCRoute" or "TCPRoute" or "TLSRoute" or "UDPRoute"):
                 diagnostics.Error(location, $"{kind} ({group}) is not supported yet");
                 break;
