@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Sluice.Model;
+using Sluice.Routing;
 
 namespace Sluice.ClientAuth;
 

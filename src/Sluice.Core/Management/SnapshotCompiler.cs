@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Sluice.Auth;
+using Sluice.ClientAuth;
 using Sluice.Configuration.Resources;
 using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
 using Sluice.Model;
+using Sluice.Routing;
 
 namespace Sluice.Management;
 
@@ -119,26 +121,12 @@ internal static class SnapshotCompiler
 
     private static byte[] RenderModels(IReadOnlyList<ModelListing> models, DateTimeOffset now)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var listings = new List<ClientModelListing>(models.Count);
+        foreach (var model in models)
         {
-            writer.WriteStartObject();
-            writer.WriteString("object", "list");
-            writer.WriteStartArray("data");
-            foreach (var model in models)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", model.Id);
-                writer.WriteString("object", "model");
-                writer.WriteNumber("created", (model.CreatedAt ?? now).ToUnixTimeSeconds());
-                writer.WriteString("owned_by", model.OwnedBy ?? "Sluice");
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            listings.Add(new ClientModelListing(model.Id, model.RouteName, (model.CreatedAt ?? now).ToUnixTimeSeconds(), model.OwnedBy ?? "Sluice"));
         }
 
-        return buffer.ToArray();
+        return ModelsResponseWriter.Render(listings).WrittenSpan.ToArray();
     }
 }
