@@ -133,7 +133,7 @@ public sealed class CassetteReplayTests
         return Encoding.UTF8.GetString(received.ToArray());
     }
 
-    private static string CatchAll(int port) => $$"""
+    private static string CatchAll(int port) => """
         apiVersion: aigateway.envoyproxy.io/v1beta1
         kind: AIGatewayRoute
         metadata: {name: replay, namespace: default}
@@ -141,18 +141,5 @@ public sealed class CassetteReplayTests
           rules:
             - matches: [{headers: [{type: RegularExpression, name: x-ai-eg-model, value: ".*"}]}]
               backendRefs: [{name: openai}]
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: AIServiceBackend
-        metadata: {name: openai, namespace: default}
-        spec:
-          schema: {name: OpenAI}
-          backendRef: {name: upstream, kind: Backend, group: gateway.envoyproxy.io}
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: Backend
-        metadata: {name: upstream, namespace: default}
-        spec:
-          endpoints: [{ip: {address: 127.0.0.1, port: {{port}} } }]
-        """;
+        """ + "\n" + Configs.OpenAIBackend(port);
 }

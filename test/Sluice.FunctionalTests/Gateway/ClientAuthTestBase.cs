@@ -67,37 +67,10 @@ public abstract class ClientAuthTestBase : IAsyncLifetime
               backendRefs: [{name: openai}]
             - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: text-embedding-3-small}]}]
               backendRefs: [{name: openai}]
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: AIServiceBackend
-        metadata: {name: openai, namespace: default}
-        spec:
-          schema: {name: OpenAI}
-          backendRef: {name: upstream, kind: Backend, group: gateway.envoyproxy.io}
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: Backend
-        metadata: {name: upstream, namespace: default}
-        spec:
-          endpoints: [{ip: {address: 127.0.0.1, port: {{Upstream.Port}} } }]
+        {{Configs.OpenAIBackend(Upstream.Port)}}
         """ + (backendKey ? BackendKey : string.Empty);
 
-    private protected const string BackendKey = """
-
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: BackendSecurityPolicy
-        metadata: {name: openai-key, namespace: default}
-        spec:
-          targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: openai}]
-          type: APIKey
-          apiKey: {secretRef: {name: openai-key} }
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: openai-key, namespace: default}
-        stringData: {apiKey: sk-upstream}
-        """;
+    private protected static readonly string BackendKey = Configs.ApiKey("sk-upstream");
 
     private protected static string PrivateRoute() => """
 

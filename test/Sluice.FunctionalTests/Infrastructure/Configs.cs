@@ -17,6 +17,11 @@ internal static class Configs
         {{Indent(refExtra, 10)}}
         {{Indent(ruleExtra, 6)}}
         {{Indent(extraRule, 4)}}
+        {{OpenAIBackend(port, backendExtra)}}
+        """;
+
+    /// <summary>The AIServiceBackend "openai" (schema OpenAI) and its Backend at 127.0.0.1:<paramref name="port"/>, after a "---".</summary>
+    public static string OpenAIBackend(int port, string? backendExtra = null) => $$"""
         ---
         apiVersion: aigateway.envoyproxy.io/v1beta1
         kind: AIServiceBackend
