@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Running;
+
+namespace Sluice.Benchmarks;
+
+/// <summary>
+/// Micro-benchmarks of the passthrough path: body reading, model extraction, routing, body patching and SSE copying.
+/// Any BenchmarkDotNet arguments work, e.g. <c>--filter '*' --job short --inProcess</c>; bench/run.sh passes them.
+/// </summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();
+        var failed = summaries.Any(static s => s.HasCriticalValidationErrors || s.Reports.Any(static r => !r.Success));
+        return failed ? 1 : 0;
+    }
+}

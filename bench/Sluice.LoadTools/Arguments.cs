@@ -1,0 +1,55 @@
+namespace Sluice.LoadTools;
+
+/// <summary>The command line of Sluice.LoadTools.</summary>
+internal sealed record Arguments(
+    BenchPlan Plan,
+    string BenchDirectory,
+    string SluiceExecutable,
+    string ResultsDirectory,
+    string? MicroDirectory,
+    string? LoadCpus,
+    string? ProxyCpus,
+    string SluiceAccessLog,
+    IReadOnlyDictionary<string, string> SluiceEnvironment)
+{
+    public static Arguments? Parse(string[] args)
+    {
+        var plan = BenchPlan.Full;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    plan = BenchPlan.Quick;
+                    break;
+                case "--full":
+                    plan = BenchPlan.Full;
+                    break;
+                case "--sluice-env" when i + 1 < args.Length && args[i + 1].Split('=', 2) is [{ Length: > 0 } name, var value]:
+                    environment[name] = value;
+                    i++;
+                    break;
+                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" when i + 1 < args.Length:
+                    values[args[i]] = args[++i];
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]...");
+                    return null;
+            }
+        }
+
+        var bench = Path.GetFullPath(values.GetValueOrDefault("--bench-dir") ?? "bench");
+        var sluice = Path.GetFullPath(values.GetValueOrDefault("--sluice") ?? Path.Combine(bench, ".out", "sluice", "sluice"));
+        if (!File.Exists(sluice))
+        {
+            Console.Error.WriteLine($"no sluice executable at {sluice}: publish it first (bench/run.sh does)");
+            return null;
+        }
+
+        return new Arguments(plan, bench, sluice, Path.GetFullPath(values.GetValueOrDefault("--results") ?? Path.Combine(bench, "results")),
+            values.GetValueOrDefault("--micro"), values.GetValueOrDefault("--load-cpus"), values.GetValueOrDefault("--proxy-cpus"),
+            values.GetValueOrDefault("--sluice-access-log") ?? "off", environment);
+    }
+}

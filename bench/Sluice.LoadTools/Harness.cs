@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Sluice.LoadTools.Load;
+using Sluice.LoadTools.Processes;
+using Sluice.LoadTools.Report;
+
+namespace Sluice.LoadTools;
+
+/// <summary>
+/// Runs every scenario of a <see cref="BenchPlan"/> against the three paths of a <see cref="Lab"/>, one path at a
+/// time, in the order direct, nginx, Sluice, and collects the results. Every step is bounded in time.
+/// </summary>
+internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor memory)
+{
+    private const string StreamChunksHeader = "x-sim-completion-tokens";
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<WrkRun> _wrkRuns = [];
+    private readonly List<StreamLatencyRun> _latency = [];
+    private readonly List<ConcurrencyRun> _concurrency = [];
+    private readonly List<WarmupCurve> _warmup = [];
+
+    public IReadOnlyList<WarmupCurve> Warmup => _warmup;
+
+    public IReadOnlyList<WrkRun> WrkRuns => _wrkRuns;
+
+    public IReadOnlyList<StreamLatencyRun> StreamLatency => _latency;
+
+    public IReadOnlyList<ConcurrencyRun> StreamConcurrency => _concurrency;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var bodies = await Bodies.WriteAsync(lab.Options.WorkDirectory);
+        var streamHeaders = new[] { $"{StreamChunksHeader}: {plan.StreamChunks}" };
+
+        memory.Phase = Phases.Idle;
+        Progress("idle: letting the processes settle");
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+
+        memory.Phase = Phases.Warmup;
+        var streamBody = await File.ReadAllBytesAsync(bodies.Stream, cancellationToken);
+        foreach (var path in lab.Paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _warmup.Add(await WarmUpAsync(path, bodies.Chat, cancellationToken));
+            await wrk.RunAsync(new WrkRequest(path.ChatUrl, bodies.Stream, plan.MaxThroughputConnections, plan.WarmupRound, Headers: streamHeaders), $"warmup-stream-{path.Key}");
+            using var client = new SseStreamClient(path.ChatUrl, streamBody);
+            await StreamScenarios.LatencyAsync(client, plan with { StreamLatencySamples = 10 });
+        }
+
+        memory.Phase = Scenarios.Passthrough;
+        await MeasureRoundsAsync(Scenarios.Passthrough, path => new WrkRequest(path.ChatUrl, bodies.Chat, plan.MaxThroughputConnections, plan.MaxThroughputDuration), HigherRate, cancellationToken);
+
+        memory.Phase = Scenarios.FixedRate;
+        foreach (var rate in plan.FixedRates)
+        {
+            var connections = Math.Max(4, rate * plan.FixedRateConnectionsPerThousand / 1000);
+            foreach (var path in lab.Paths)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await MeasureAsync(Scenarios.FixedRate, path, new WrkRequest(path.ChatUrl, bodies.Chat, connections, plan.FixedRateDuration, rate), rate);
+            }
+        }
+
+        memory.Phase = Scenarios.SingleConnection;
+        await MeasureRoundsAsync(Scenarios.SingleConnection, path => new WrkRequest(path.ChatUrl, bodies.Chat, 1, plan.SingleConnectionDuration), LowerP99, cancellationToken);
+
+        if (plan.LargeBodyDuration is { } largeDuration)
+        {
+            memory.Phase = Scenarios.LargeBody;
+            await MeasureRoundsAsync(Scenarios.LargeBody, path => new WrkRequest(path.ChatUrl, bodies.Large, plan.LargeBodyConnections, largeDuration), HigherRate, cancellationToken);
+        }
+
+        memory.Phase = Scenarios.StreamThroughput;
+        await MeasureRoundsAsync(Scenarios.StreamThroughput, path => new WrkRequest(path.ChatUrl, bodies.Stream, plan.MaxThroughputConnections, plan.StreamThroughputDuration, Headers: streamHeaders), HigherRate, cancellationToken);
+
+        memory.Phase = "stream-latency";
+        foreach (var path in lab.Paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var client = new SseStreamClient(path.ChatUrl, streamBody);
+            var cpu = CpuMeter.Start(path, lab);
+            var result = await StreamScenarios.LatencyAsync(client, plan);
+            _latency.Add(new StreamLatencyRun(path.Key, plan.StreamLatencyTokensPerSecond, result, cpu.Stop()));
+            Progress($"stream latency {path.Label}: TTFT p50 {Format.Us(result.FirstTokenUs.P50)} p99 {Format.Us(result.FirstTokenUs.P99)}, gap p50 {Format.Us(result.GapUs.P50)} p99 {Format.Us(result.GapUs.P99)}, {result.Failed} failed");
+        }
+
+        foreach (var path in lab.Paths)
+        {
+            using var client = new SseStreamClient(path.ChatUrl, streamBody);
+            var levels = new List<ConcurrencyLevelResult>();
+            foreach (var level in plan.ConcurrencyLevels)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                memory.Phase = Phases.Streams(level, path.Key);
+                var result = await StreamScenarios.ConcurrencyAsync(client, plan, level);
+                levels.Add(result);
+                Progress($"streams {path.Label} × {level}: {result.StallFree} stall-free, {result.Stalled} stalled, {result.Failed} failed{(result.FirstError is null ? string.Empty : $" ({result.FirstError})")}, gap p99 {Format.Us(result.GapUs.P99)} max {Format.Us(result.GapUs.Max)}");
+                if (!result.AllStallFree)
+                {
+                    break;
+                }
+            }
+
+            _concurrency.Add(new ConcurrencyRun(path.Key, levels));
+        }
+
+        memory.Phase = Phases.After;
+        Progress($"after: {plan.Cooldown.TotalSeconds:0} s without load");
+        await Task.Delay(plan.Cooldown, cancellationToken);
+    }
+
+    /// <summary>
+    /// Measures every path in <see cref="BenchPlan.Rounds"/> interleaved rounds (direct, nginx, Sluice, direct, ...),
+    /// each a share of the request's duration, and keeps each path's median round by <paramref name="better"/>: a
+    /// burst of load from other processes then spoils one round of one path, not the comparison.
+    /// </summary>
+    private async Task MeasureRoundsAsync(string scenario, Func<PathUnderTest, WrkRequest> request, Comparison<WrkRun> better, CancellationToken cancellationToken)
+    {
+        var rounds = lab.Paths.ToDictionary(static p => p.Key, static _ => new List<WrkRun>());
+        for (var round = 1; round <= plan.Rounds; round++)
+        {
+            foreach (var path in lab.Paths)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var full = request(path);
+                var part = full with { Duration = full.Duration / plan.Rounds };
+                rounds[path.Key].Add(await RunAsync(scenario, path, part, null, plan.Rounds == 1 ? null : round));
+            }
+        }
+
+        foreach (var path in lab.Paths)
+        {
+            var ordered = rounds[path.Key].ToList();
+            ordered.Sort(better);
+            var median = ordered[(ordered.Count - 1) / 2];
+            _wrkRuns.Add(median with { Rounds = plan.Rounds == 1 ? null : [.. rounds[path.Key].Select(static r => r.Result)] });
+        }
+    }
+
+    private static int HigherRate(WrkRun a, WrkRun b) => b.Result.RequestsPerSecond.CompareTo(a.Result.RequestsPerSecond);
+
+    private static int LowerP99(WrkRun a, WrkRun b) => a.Result.Latency.P99.CompareTo(b.Result.Latency.P99);
+
+    private async Task MeasureAsync(string scenario, PathUnderTest path, WrkRequest request, int? rate = null) =>
+        _wrkRuns.Add(await RunAsync(scenario, path, request, rate, null));
+
+    private async Task<WrkRun> RunAsync(string scenario, PathUnderTest path, WrkRequest request, int? rate, int? round)
+    {
+        var cpu = CpuMeter.Start(path, lab);
+        var name = $"{scenario}{(rate is null ? string.Empty : $"-{rate}")}-{path.Key}{(round is null ? string.Empty : $"-{round}")}";
+        var result = await wrk.RunAsync(request, name);
+        var run = new WrkRun(scenario, path.Key, request.Connections, rate, result, cpu.Stop());
+        Progress(string.Create(CultureInfo.InvariantCulture,
+            $"{scenario}{(rate is null ? string.Empty : $" @{rate}/s")}{(round is null ? string.Empty : $" round {round}")} {path.Label}: {Format.Count(result.RequestsPerSecond)} req/s, p50 {Format.Us(result.Latency.P50)}, p99 {Format.Us(result.Latency.P99)}, proxy CPU {Format.Percent(run.Cpu.ProxyPercent)}, other CPU {Format.Percent(run.Cpu.OtherPercent)}, errors {result.Errors.Total}"));
+        return run;
+    }
+
+    /// <summary>
+    /// Closed-loop rounds: for Sluice until the last three agree within 5 % and the minimum has passed, or the maximum
+    /// is reached; three rounds for the others. Returns every round's throughput: Sluice's curve is a result in itself.
+    /// </summary>
+    private async Task<WarmupCurve> WarmUpAsync(PathUnderTest path, string body, CancellationToken cancellationToken)
+    {
+        // nginx needs no warm-up and the direct path's upstream warms up under every path's load: three rounds each.
+        var isSluice = path == lab.Sluice;
+        var minimum = isSluice ? plan.SluiceWarmupMinimum : TimeSpan.Zero;
+        var rounds = new List<double>();
+        var started = Stopwatch.GetTimestamp();
+        var steady = false;
+        while (Stopwatch.GetElapsedTime(started) < plan.WarmupMaximum && (isSluice || rounds.Count < 3) && !cancellationToken.IsCancellationRequested)
+        {
+            var result = await wrk.RunAsync(new WrkRequest(path.ChatUrl, body, plan.MaxThroughputConnections, plan.WarmupRound), $"warmup-{path.Key}-{rounds.Count + 1}");
+            rounds.Add(Math.Round(result.RequestsPerSecond));
+            var last = rounds.TakeLast(3).ToList();
+            steady = last.Count == 3 && last.Min() >= 0.95 * last.Max();
+            if (steady && Stopwatch.GetElapsedTime(started) >= minimum)
+            {
+                break;
+            }
+        }
+
+        Progress($"warm-up {path.Label}: {string.Join(", ", rounds.Select(Format.Count))} req/s per {plan.WarmupRound.TotalSeconds:0} s round{(steady ? string.Empty : " (not steady)")}");
+        return new WarmupCurve(path.Key, plan.WarmupRound.TotalSeconds, rounds, steady);
+    }
+
+    private void Progress(string message) =>
+        Console.Error.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {message}");
+
+    /// <summary>
+    /// CPU over one measurement: the proxy's and the upstream's time, each core's busy share, and the process time
+    /// nobody in the harness accounts for (other users of a shared machine). The harness's own share is its own
+    /// CPU time plus that of the children it waited for (wrk).
+    /// </summary>
+    private sealed class CpuMeter
+    {
+        private readonly IReadOnlyList<int> _proxy;
+        private readonly int[] _upstream;
+        private readonly IReadOnlyList<int> _ours;
+        private readonly long _proxyTicks;
+        private readonly long _upstreamTicks;
+        private readonly long _ourTicks;
+        private readonly IReadOnlyList<CoreTimes> _cores;
+        private readonly long _started;
+
+        private CpuMeter(IReadOnlyList<int> proxy, Lab lab)
+        {
+            _proxy = proxy;
+            _upstream = [lab.UpstreamPid];
+            _ours = [.. lab.AllPids, Environment.ProcessId];
+            _proxyTicks = ProcFs.CpuTicks(proxy);
+            _upstreamTicks = ProcFs.CpuTicks(_upstream);
+            _ourTicks = OurTicks();
+            _cores = ProcFs.CpuTimes();
+            _started = Stopwatch.GetTimestamp();
+        }
+
+        public static CpuMeter Start(PathUnderTest path, Lab lab) => new(path.ProxyPids, lab);
+
+        public CpuUse Stop()
+        {
+            var cores = ProcFs.CpuTimes();
+            var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            double Percent(long ticks) => Math.Round(100 * ticks / ProcFs.TicksPerSecond / seconds, 1);
+            var other = ProcFs.ProcessTicks(_cores, cores) - (OurTicks() - _ourTicks);
+            return new CpuUse(
+                _proxy.Count == 0 ? 0 : Percent(ProcFs.CpuTicks(_proxy) - _proxyTicks),
+                Percent(ProcFs.CpuTicks(_upstream) - _upstreamTicks),
+                [.. ProcFs.BusyPercent(_cores, cores).Select(static p => Math.Round(p, 1))],
+                Math.Max(0, Percent(other)));
+        }
+
+        private long OurTicks() => ProcFs.CpuTicks(_ours) + ProcFs.WaitedChildrenTicks(Environment.ProcessId);
+    }
+
+    /// <summary>The request bodies, written once per run for wrk's script and the SSE client.</summary>
+    private sealed record Bodies(string Chat, string Stream, string Large)
+    {
+        public static async Task<Bodies> WriteAsync(string directory)
+        {
+            const string messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Hello! Please tell me about load testing an AI gateway.\"}]";
+            var chat = Path.Combine(directory, "chat.json");
+            var stream = Path.Combine(directory, "chat-stream.json");
+            var large = Path.Combine(directory, "chat-100kb.json");
+            await File.WriteAllTextAsync(chat, $"{{\"model\":\"sluice-sim\",{messages}}}");
+            await File.WriteAllTextAsync(stream, $"{{\"model\":\"sluice-sim\",\"stream\":true,{messages}}}");
+            // 100 KB in a field the fake upstream skips without tokenizing: the proxies carry the bytes, the
+            // upstream's cost stays that of a small request.
+            var blob = new StringBuilder(100 * 1024);
+            while (blob.Length < 100 * 1024)
+            {
+                blob.Append("lorem ipsum dolor sit amet, consectetur adipiscing elit. ");
+            }
+
+            await File.WriteAllTextAsync(large, $"{{\"model\":\"sluice-sim\",{messages},\"metadata\":{{\"blob\":\"{blob}\"}}}}");
+            return new Bodies(chat, stream, large);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Sluice.LoadTools.Processes;
+
+namespace Sluice.LoadTools;
+
+/// <summary>One way to reach the fake upstream: directly, through nginx or through Sluice.</summary>
+internal sealed record PathUnderTest(string Key, string Label, Uri ChatUrl, IReadOnlyList<int> ProxyPids);
+
+/// <summary>Where things are and which CPUs they get.</summary>
+internal sealed record LabOptions(
+    string SluiceExecutable,
+    string BenchDirectory,
+    string WorkDirectory,
+    string? LoadCpus,
+    string? ProxyCpus,
+    IReadOnlyList<string> SluiceArguments,
+    IReadOnlyDictionary<string, string> SluiceEnvironment);
+
+/// <summary>
+/// The processes of one benchmark run, all on 127.0.0.1: the fake upstream (<c>sluice simulate</c>) on the load
+/// CPU, and nginx and Sluice, both pinned to the proxy CPU, proxying to it. All three stay up for the whole run
+/// and are loaded one at a time, so every comparison is made in the same run under the same conditions.
+/// </summary>
+internal sealed class Lab : IAsyncDisposable
+{
+    private readonly List<ChildProcess> _processes = [];
+
+    private Lab(LabOptions options) => Options = options;
+
+    public LabOptions Options { get; }
+
+    public PathUnderTest Direct { get; private set; } = null!;
+
+    public PathUnderTest Nginx { get; private set; } = null!;
+
+    public PathUnderTest Sluice { get; private set; } = null!;
+
+    public IReadOnlyList<PathUnderTest> Paths => [Direct, Nginx, Sluice];
+
+    public int UpstreamPid { get; private set; }
+
+    /// <summary>Every process the lab started (nginx's worker included), for telling its CPU use from other processes'.</summary>
+    public IReadOnlyList<int> AllPids => [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids];
+
+    /// <summary>From starting the Sluice process to <c>/ready</c> answering 200.</summary>
+    public double SluiceStartupMs { get; private set; }
+
+    public string LogDirectory => Path.Combine(Options.WorkDirectory, "logs");
+
+    public static async Task<Lab> StartAsync(LabOptions options)
+    {
+        var lab = new Lab(options);
+        try
+        {
+            await lab.StartAllAsync();
+            return lab;
+        }
+        catch
+        {
+            await lab.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+
+        _processes.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task StartAllAsync()
+    {
+        Directory.CreateDirectory(LogDirectory);
+        var upstreamPort = FreePort();
+        var nginxPort = FreePort();
+        var sluicePort = FreePort();
+        var adminPort = FreePort();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+
+        var upstream = Start("upstream", Options.SluiceExecutable, ["simulate", "--port", Text(upstreamPort), "--address", "127.0.0.1"], Options.LoadCpus);
+        await WaitReadyAsync(http, upstream, new Uri($"http://127.0.0.1:{upstreamPort}/health"));
+        UpstreamPid = upstream.Pid;
+        Direct = new PathUnderTest("direct", "direct (no proxy)", new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions"), []);
+
+        var prefix = Path.Combine(Options.WorkDirectory, "nginx");
+        Directory.CreateDirectory(prefix);
+        var template = await File.ReadAllTextAsync(Path.Combine(Options.BenchDirectory, "nginx", "nginx.conf.template"));
+        var conf = Path.Combine(prefix, "nginx.conf");
+        await File.WriteAllTextAsync(conf, template
+            .Replace("{{PREFIX}}", prefix, StringComparison.Ordinal)
+            .Replace("{{PORT}}", Text(nginxPort), StringComparison.Ordinal)
+            .Replace("{{UPSTREAM_PORT}}", Text(upstreamPort), StringComparison.Ordinal));
+        var nginx = Start("nginx", "nginx", ["-p", prefix, "-c", conf, "-e", Path.Combine(prefix, "error.log")], Options.ProxyCpus);
+        await WaitReadyAsync(http, nginx, new Uri($"http://127.0.0.1:{nginxPort}/nginx-ready"));
+        Nginx = new PathUnderTest("nginx", "nginx", new Uri($"http://127.0.0.1:{nginxPort}/v1/chat/completions"), ProcFs.Tree(nginx.Pid));
+
+        var config = Path.Combine(Options.WorkDirectory, "sluice.yaml");
+        await File.WriteAllTextAsync(config, SluiceConfig(upstreamPort));
+        var started = Stopwatch.GetTimestamp();
+        var sluice = Start("sluice", Options.SluiceExecutable,
+            ["run", config, "--port", Text(sluicePort), "--admin-port", Text(adminPort), "--address", "127.0.0.1", .. Options.SluiceArguments], Options.ProxyCpus,
+            Options.SluiceEnvironment);
+        await WaitReadyAsync(http, sluice, new Uri($"http://127.0.0.1:{adminPort}/ready"));
+        SluiceStartupMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Sluice = new PathUnderTest("sluice", "Sluice", new Uri($"http://127.0.0.1:{sluicePort}/v1/chat/completions"), [sluice.Pid]);
+    }
+
+    private ChildProcess Start(string name, string program, IReadOnlyList<string> arguments, string? cpus, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var process = ChildProcess.Start(name, program, arguments, cpus, Path.Combine(LogDirectory, name + ".log"), environment);
+        _processes.Add(process);
+        return process;
+    }
+
+    private async Task WaitReadyAsync(HttpClient http, ChildProcess process, Uri probe)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 30);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited during start-up; see {Path.Combine(LogDirectory, process.Name + ".log")}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(probe);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // not answering yet
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{process.Name} was not ready within 30 s ({probe}); see {Path.Combine(LogDirectory, process.Name + ".log")}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The plainest useful Sluice config: one Exact model rule to one OpenAI-schema backend, no credential.</summary>
+    private static string SluiceConfig(int upstreamPort) => $"""
+        # Written by bench/run.sh (Sluice.LoadTools): the passthrough path under test.
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: AIGatewayRoute
+        metadata:
+          name: bench
+          namespace: default
+        spec:
+          rules:
+            - matches:
+                - headers:
+                    - type: Exact
+                      name: x-ai-eg-model
+                      value: sluice-sim
+              backendRefs:
+                - name: simulator
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: AIServiceBackend
+        metadata:
+          name: simulator
+          namespace: default
+        spec:
+          schema:
+            name: OpenAI
+          backendRef:
+            name: simulator
+            kind: Backend
+            group: gateway.envoyproxy.io
+        ---
+        apiVersion: gateway.envoyproxy.io/v1alpha1
+        kind: Backend
+        metadata:
+          name: simulator
+          namespace: default
+        spec:
+          endpoints:
+            - ip:
+                address: 127.0.0.1
+                port: {upstreamPort}
+        """;
+}

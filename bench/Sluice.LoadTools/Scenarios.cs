@@ -1,0 +1,25 @@
+namespace Sluice.LoadTools;
+
+/// <summary>Names of the wrk scenarios, as they appear in the JSON.</summary>
+internal static class Scenarios
+{
+    public const string Passthrough = "passthrough-max";
+    public const string FixedRate = "passthrough-fixed-rate";
+    public const string SingleConnection = "concurrency-1";
+    public const string LargeBody = "passthrough-100kb";
+    public const string StreamThroughput = "stream-max";
+}
+
+/// <summary>Phases the memory monitor tags its samples with.</summary>
+internal static class Phases
+{
+    public const string Idle = "idle";
+    public const string Warmup = "warmup";
+    public const string After = "after";
+
+    /// <summary>The phase of one stream concurrency level on one path.</summary>
+    public static string Streams(int level, string path) => $"streams-{level}-{path}";
+
+    /// <summary>Every phase that puts load on the proxies (warm-up included: it is load too).</summary>
+    public static bool IsLoad(string phase) => phase is not (Idle or After or "start");
+}
