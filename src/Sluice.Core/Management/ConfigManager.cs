@@ -44,9 +44,6 @@ internal sealed partial class ConfigManager : IDisposable
     /// <summary>The snapshot requests use. Null only before the first successful load.</summary>
     public GatewaySnapshot? Current => Volatile.Read(ref _current);
 
-    /// <summary>Raised after a new snapshot is swapped in.</summary>
-    public event Action<GatewaySnapshot>? Reloaded;
-
     /// <summary>Loads and compiles the sources without swapping anything in.</summary>
     public (GatewaySnapshot? Snapshot, IReadOnlyList<ConfigDiagnostic> Diagnostics) Build()
     {
@@ -123,7 +120,6 @@ internal sealed partial class ConfigManager : IDisposable
             source.WarmUp(); // a wrong secret shows in the log now, not at the first request
         }
 
-        Reloaded?.Invoke(snapshot);
     }
 
     private void LogDiagnostics(IReadOnlyList<ConfigDiagnostic> diagnostics, bool isReload)

@@ -10,9 +10,6 @@ internal abstract class BackendTranslator
     /// <summary>gen_ai.provider.name for telemetry.</summary>
     public abstract string ProviderName { get; }
 
-    /// <summary>Whether this backend accepts the endpoint at all.</summary>
-    public virtual bool Supports(EndpointKind endpoint) => true;
-
     /// <summary>The upstream path and query for a request to <paramref name="upstreamModel"/>.</summary>
     public abstract string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel);
 }

@@ -15,7 +15,7 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     /// <summary>Streamed text is kept (bounded) only to estimate usage of a stream cut short.</summary>
     private const int MaxStreamedText = 1024 * 1024;
 
-    private readonly System.Text.StringBuilder _streamedText = new();
+    private System.Text.StringBuilder? _streamedText;
     private PooledBufferWriter? _body;
     private bool _bodyTooLarge;
 
@@ -37,6 +37,7 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
         var show = true;
         if (!data.IsEmpty)
         {
+            _streamedText ??= new System.Text.StringBuilder();
             var observation = new UsageObservation { StreamedText = Usage is null && _streamedText.Length < MaxStreamedText ? _streamedText : null };
             if (UsageJson.TryRead(data, ref observation))
             {
@@ -101,7 +102,7 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     {
         if (Usage is null && FirstEventTimestamp is not null)
         {
-            Usage = UsageEstimator.Estimate(requestBody, _streamedText.ToString());
+            Usage = UsageEstimator.Estimate(requestBody, _streamedText?.ToString() ?? string.Empty);
         }
     }
 
