@@ -12,6 +12,9 @@ internal enum AttemptFailure
     Status,
     Auth,
     ClientAborted,
+
+    /// <summary>The request cannot be expressed in the backend's API (a 422, or a 404 for an endpoint it lacks).</summary>
+    Untranslatable,
 }
 
 /// <summary>
@@ -34,6 +37,9 @@ internal sealed class AttemptResult : IDisposable
     public int? StatusOverride { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>The request field an error is about, for the envelope's <c>param</c>.</summary>
+    public string? Param { get; init; }
 
     public byte[]? FirstChunk { get; init; }
 

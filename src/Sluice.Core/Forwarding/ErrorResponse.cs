@@ -16,6 +16,7 @@ internal enum GatewayError
     UpstreamUnreachable,
     UpstreamTimeout,
     UpstreamAuthFailed,
+    Untranslatable,
     NotReady,
 }
 
@@ -34,6 +35,7 @@ internal static class ErrorResponse
         GatewayError.UpstreamUnreachable => (502, "upstream_error", "upstream_unreachable"),
         GatewayError.UpstreamTimeout => (504, "upstream_error", "upstream_timeout"),
         GatewayError.UpstreamAuthFailed => (401, "upstream_auth_error", "upstream_auth_failed"),
+        GatewayError.Untranslatable => (422, "invalid_request_error", "unsupported_parameter"),
         _ => (503, "server_error", "not_ready"),
     };
 

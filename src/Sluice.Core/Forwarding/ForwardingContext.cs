@@ -37,4 +37,7 @@ internal enum ForwardingOutcome
     ClientAborted,
     AuthFailed,
     NoBackend,
+
+    /// <summary>The request cannot be expressed in the backend's API.</summary>
+    Untranslatable,
 }

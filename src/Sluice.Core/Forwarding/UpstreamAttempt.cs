@@ -22,15 +22,34 @@ internal static class UpstreamAttempt
         var backend = forwarding.BackendRef.Backend;
         var endpoint = backend.NextEndpoint();
         var resources = new AttemptResources();
+        var translator = backend.Translator;
         var payload = body;
-        if (RequestBodyPatcher.NeedsPatch(forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, forwarding.InjectsUsage))
+        if (RequestBodyPatcher.NeedsPatch(forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, forwarding.InjectsUsage && !translator.TranslatesBody))
         {
             resources.Patched = new PooledBufferWriter(body.Length + 256);
-            RequestBodyPatcher.Patch(body.WrittenSpan, forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, resources.Patched, forwarding.InjectsUsage);
+            RequestBodyPatcher.Patch(body.WrittenSpan, forwarding.BackendRef.ModelNameOverride, forwarding.BackendRef.BodyMutation, resources.Patched, forwarding.InjectsUsage && !translator.TranslatesBody);
             payload = resources.Patched;
         }
 
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseUri, backend.Translator.BuildPathAndQuery(forwarding.Endpoint, forwarding.UpstreamModel)))
+        if (translator.TranslatesBody)
+        {
+            var refusal = translator.RefuseEndpoint(forwarding.Endpoint);
+            if (refusal is not null)
+            {
+                return Fail(forwarding, resources, AttemptFailure.Untranslatable, GatewayError.EndpointNotFound, $"backend {backend.Name}: {refusal}");
+            }
+
+            resources.Translated = new PooledBufferWriter(payload.Length + 256);
+            var translation = translator.TranslateRequest(forwarding.Endpoint, payload.WrittenMemory, forwarding.UpstreamModel, resources.Translated);
+            if (!translation.Succeeded)
+            {
+                return Fail(forwarding, resources, AttemptFailure.Untranslatable, GatewayError.Untranslatable, $"backend {backend.Name} ({translator.ProviderName}): {translation.Error}", param: translation.Param);
+            }
+
+            payload = resources.Translated;
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseUri, translator.BuildPathAndQuery(forwarding.Endpoint, forwarding.UpstreamModel, forwarding.Stream)))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
@@ -70,6 +89,11 @@ internal static class UpstreamAttempt
             return Classify(context, forwarding, resources, endpoint.BaseUri, ex, requestDeadline.IsCancellationRequested, attemptDeadline.IsCancellationRequested);
         }
 
+        if (translator.TranslatesBody && await TranslateResponseAsync(forwarding, resources, response, body, attemptDeadline.Token).ConfigureAwait(false) is { } untranslatable)
+        {
+            return untranslatable;
+        }
+
         if ((int)response.StatusCode >= 400)
         {
             return new AttemptResult { Forwarding = forwarding, Failure = AttemptFailure.Status, Response = response, Resources = resources };
@@ -81,6 +105,32 @@ internal static class UpstreamAttempt
         }
 
         return await ReadFirstChunkAsync(context, forwarding, resources, response, endpoint.BaseUri, requestDeadline, attemptDeadline).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces a provider's answer with its OpenAI translation; a failure when the answer cannot be read.</summary>
+    private static async Task<AttemptResult?> TranslateResponseAsync(ForwardingContext forwarding, AttemptResources resources, HttpResponseMessage response, PooledBufferWriter requestBody, CancellationToken cancellationToken)
+    {
+        var backend = forwarding.BackendRef.Backend;
+        var requestId = response.Headers.TryGetValues("x-amzn-requestid", out var ids) ? ids.FirstOrDefault() : null;
+        var translator = backend.Translator.CreateResponseTranslator(forwarding.Endpoint, requestBody.WrittenSpan, forwarding.UpstreamModel, requestId)!;
+        string? problem;
+        try
+        {
+            problem = await ResponseTranslation.ApplyAsync(response, translator, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            response.Dispose();
+            return Fail(forwarding, resources, AttemptFailure.Reset, GatewayError.UpstreamUnreachable, $"backend {backend.Name}: the answer could not be read ({ex.GetType().Name})");
+        }
+
+        if (problem is null)
+        {
+            return null;
+        }
+
+        response.Dispose();
+        return Fail(forwarding, resources, AttemptFailure.Reset, GatewayError.UpstreamUnreachable, $"backend {backend.Name} ({backend.Translator.ProviderName}): {problem}");
     }
 
     public static bool IsEventStream(HttpResponseMessage response) =>
@@ -161,8 +211,8 @@ internal static class UpstreamAttempt
         };
     }
 
-    private static AttemptResult Fail(ForwardingContext forwarding, AttemptResources resources, AttemptFailure failure, GatewayError error, string message, int? status = null) =>
-        new() { Forwarding = forwarding, Failure = failure, Error = error, Message = message, StatusOverride = status, Resources = resources };
+    private static AttemptResult Fail(ForwardingContext forwarding, AttemptResources resources, AttemptFailure failure, GatewayError error, string message, int? status = null, string? param = null) =>
+        new() { Forwarding = forwarding, Failure = failure, Error = error, Message = message, StatusOverride = status, Resources = resources, Param = param };
 
     /// <summary>The upstream request and the patched body live until the attempt's response is fully copied.</summary>
     private sealed class AttemptResources : IDisposable
@@ -171,10 +221,13 @@ internal static class UpstreamAttempt
 
         public PooledBufferWriter? Patched { get; set; }
 
+        public PooledBufferWriter? Translated { get; set; }
+
         public void Dispose()
         {
             Request?.Dispose();
             Patched?.Dispose();
+            Translated?.Dispose();
         }
     }
 }

@@ -43,6 +43,13 @@ internal sealed partial class UpstreamForwarder(BackendHealthRegistry health, Ti
                 return (ForwardingOutcome.ClientAborted, last);
             }
 
+            if (result.Failure == AttemptFailure.Untranslatable)
+            {
+                // The client's request, not the backend, is at fault: no retry, no health penalty.
+                await ErrorResponse.WriteAsync(context.Response, result.Error, result.Message!, result.Param).ConfigureAwait(false);
+                return (ForwardingOutcome.Untranslatable, last);
+            }
+
             var status = result.Response is null ? 0 : (int)result.Response.StatusCode;
             RecordFailure(backendHealth, rule, result, status);
             var retriable = result.Failure == AttemptFailure.Status

@@ -1,10 +1,12 @@
 using Sluice.Auth;
+using Sluice.Auth.Aws;
 using Sluice.Auth.Azure;
 using Sluice.Configuration.Resources;
 using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
 using Sluice.Model;
 using Sluice.Translation;
+using Sluice.Translation.Bedrock;
 
 namespace Sluice.Management;
 
@@ -13,7 +15,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
 {
     private static readonly HashSet<string> PlannedSchemas = new(StringComparer.Ordinal)
     {
-        "AWSBedrock", "AWSAnthropic", "GCPVertexAI", "GCPAnthropic", "Anthropic", "Cohere",
+        "AWSAnthropic", "GCPVertexAI", "GCPAnthropic", "Anthropic", "Cohere",
     };
 
     private readonly Dictionary<(string Namespace, string Name), BackendSecurityPolicyConfig> _policies = IndexPolicies(set, diagnostics);
@@ -29,7 +31,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
         var errorsBefore = diagnostics.ErrorCount;
         var translator = CompileSchema(config);
         var backend = ResolveBackend(config);
-        var authHandler = CompileAuth(meta);
+        var authHandler = CompileAuth(meta, backend);
         if (translator is null || backend is null || diagnostics.ErrorCount > errorsBefore)
         {
             return null;
@@ -77,10 +79,12 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
                 }
 
                 return new AzureOpenAITranslator(schema.Version);
+            case "AWSBedrock":
+                return new BedrockTranslator(auth.Time);
             case "":
                 return null;
             case var name when PlannedSchemas.Contains(name):
-                diagnostics.Error(location, $"schema {name} is not supported yet (supported: OpenAI, AzureOpenAI)");
+                diagnostics.Error(location, $"schema {name} is not supported yet (supported: OpenAI, AzureOpenAI, AWSBedrock)");
                 return null;
             default:
                 diagnostics.Error(location, $"'{schema.Name}' is not a schema (OpenAI, AzureOpenAI, AWSBedrock, AWSAnthropic, GCPVertexAI, GCPAnthropic, Anthropic, Cohere)");
@@ -134,7 +138,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
         return new UpstreamTlsModel(policy.SystemCertificates, pem, policy.Hostname);
     }
 
-    private IUpstreamAuthHandler? CompileAuth(ResourceMeta backend)
+    private IUpstreamAuthHandler? CompileAuth(ResourceMeta backend, BackendConfig? target)
     {
         if (!_policies.TryGetValue((backend.Namespace, backend.Name), out var policy))
         {
@@ -153,10 +157,12 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
                 return policy.Type == "APIKey" ? new ApiKeyAuthHandler(key) : new AzureApiKeyAuthHandler(key);
             case "AzureCredentials" when policy.AzureCredentials is { } azure:
                 return CompileAzureCredentials(policy, azure, backend);
-            case "" or "AzureCredentials":
+            case "AWSCredentials" when policy.AwsCredentials is { } aws:
+                return CompileAwsCredentials(policy, aws, backend, target);
+            case "" or "AzureCredentials" or "AWSCredentials":
                 return null;
             default:
-                diagnostics.Error(policy.TypeLocation, $"type {policy.Type} is not supported yet (supported: APIKey, AzureAPIKey, AzureCredentials)");
+                diagnostics.Error(policy.TypeLocation, $"type {policy.Type} is not supported yet (supported: APIKey, AzureAPIKey, AzureCredentials, AWSCredentials)");
                 return null;
         }
     }
@@ -205,6 +211,57 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
 
         _tokenSources[key] = source;
         return new AzureEntraAuthHandler(source, $"{backend.Namespace}/{backend.Name}");
+    }
+
+    private AwsSigV4AuthHandler? CompileAwsCredentials(BackendSecurityPolicyConfig policy, AwsCredentialsConfig aws, ResourceMeta backend, BackendConfig? target)
+    {
+        var region = aws.Region;
+        foreach (var endpoint in target?.Endpoints ?? [])
+        {
+            if (AwsRegion.FromHost(endpoint.Host) is { } hostRegion && hostRegion != region)
+            {
+                diagnostics.Warning(aws.Location with { FieldPath = "spec.awsCredentials.region" }, $"region {region} does not match the Bedrock host {endpoint.Host}: signing for {hostRegion}, the host's region");
+                region = hostRegion;
+            }
+        }
+
+        AwsCredentialSource source;
+        if (aws.CredentialsFileSecretRef is { } fileRef)
+        {
+            var text = ResolveSecretValue(policy, fileRef, "credentials");
+            if (text is null)
+            {
+                return null;
+            }
+
+            var credentials = AwsProfileCredentials.Read(text, aws.Profile, out var error);
+            if (credentials is null)
+            {
+                diagnostics.Error(fileRef.Location, $"the credentials file in Secret \"{fileRef.Name}\" {error}");
+                return null;
+            }
+
+            source = AwsCredentialSource.Fixed(credentials, $"profile {aws.Profile} of Secret {fileRef.Name}", auth.Time);
+        }
+        else if (aws.OidcExchange is { } exchange && aws.RoleArn is { } roleArn)
+        {
+            var oidcSecret = exchange.ClientSecretRef is null ? null : ResolveSecretValue(policy, exchange.ClientSecretRef, "client-secret");
+            if (oidcSecret is null)
+            {
+                return null;
+            }
+
+            var oidc = new OidcTokenExchange(auth.OidcClient, exchange.TokenEndpoint is null ? null : new Uri(exchange.TokenEndpoint), exchange.Issuer is null ? null : new Uri(exchange.Issuer), exchange.ClientId, oidcSecret, exchange.Scopes, exchange.Audience);
+            var stsEndpoint = auth.GetEnvironment("AWS_ENDPOINT_URL_STS");
+            var sts = new StsWebIdentityCredentials(oidc, roleArn, region, stsEndpoint);
+            source = AwsCredentialSource.Fixed(sts, $"STS AssumeRoleWithWebIdentity for {roleArn}", auth.Time);
+        }
+        else
+        {
+            source = AwsCredentialSource.DefaultChain(auth.Time);
+        }
+
+        return new AwsSigV4AuthHandler(source, region, $"{backend.Namespace}/{backend.Name}");
     }
 
     private string? ResolveSecretValue(BackendSecurityPolicyConfig policy, string key) =>

@@ -11,7 +11,7 @@ internal sealed class AzureOpenAITranslator(string apiVersion) : BackendTranslat
 
     public override string ProviderName => "azure.openai";
 
-    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel) => endpoint == EndpointKind.Responses
+    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel, bool stream) => endpoint == EndpointKind.Responses
         ? "/openai/responses" + _query
         : string.Concat("/openai/deployments/", Uri.EscapeDataString(upstreamModel), "/", endpoint.PathSuffix(), _query);
 }

@@ -28,7 +28,7 @@ internal sealed class OpenAITranslator : BackendTranslator
 
     public override string ProviderName { get; }
 
-    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel) => endpoint switch
+    public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel, bool stream) => endpoint switch
     {
         EndpointKind.ChatCompletions => _chat,
         EndpointKind.Completions => _completions,

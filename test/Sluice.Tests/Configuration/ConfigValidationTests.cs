@@ -103,13 +103,13 @@ public sealed class ConfigValidationTests : IDisposable
             metadata: {name: aws}
             spec:
               targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: gpt}]
-              type: AWSCredentials
-              awsCredentials: {region: us-east-1}
+              type: GCPCredentials
+              gcpCredentials: {projectName: p, region: us-central1}
             """;
 
         var (_, diagnostics) = _fixture.Load(yaml);
 
-        ConfigFixture.AssertHasError(diagnostics, "BackendSecurityPolicy default/aws: spec.type: type AWSCredentials is not supported yet");
+        ConfigFixture.AssertHasError(diagnostics, "BackendSecurityPolicy default/aws: spec.type: type GCPCredentials is not supported yet");
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed class ReferenceExamplesTests : IDisposable
     [InlineData("basic/openai.yaml,basic/anthropic-openai-local.yaml")]
     [InlineData("basic/tars.yaml")]
     [InlineData("gateway-config/comprehensive.yaml")]
+    [InlineData("basic/aws-irsa.yaml")]
+    [InlineData("basic/aws-pod-identity.yaml")]
+    [InlineData("provider_fallback/base.yaml,provider_fallback/fallback.yaml")]
     public void InScopeExample_Loads(string examples)
     {
         var paths = examples.Split(',').Select(static e => Path.Combine(ExamplesRoot, e)).ToList();
@@ -31,15 +34,12 @@ public sealed class ReferenceExamplesTests : IDisposable
 
     [Theory]
     [InlineData("basic/aws.yaml", "not supported yet")]
-    [InlineData("basic/aws-irsa.yaml", "not supported yet")]
-    [InlineData("basic/aws-pod-identity.yaml", "not supported yet")]
     [InlineData("basic/aws-bedrock-openai-anthropic.yaml", "not supported yet")]
     [InlineData("basic/gcp_vertex.yaml", "not supported yet")]
     [InlineData("basic/anthropic.yaml", "not supported yet")]
     [InlineData("basic/cohere.yaml", "not supported yet")]
     
     [InlineData("token_ratelimit/token_ratelimit.yaml", "spec.rateLimit: token rate limits are not supported yet")]
-    [InlineData("provider_fallback/base.yaml,provider_fallback/fallback.yaml", "schema AWSBedrock is not supported yet")]
     [InlineData("mcp/mcp_example.yaml", "MCPRoute (aigateway.envoyproxy.io) is not supported yet")]
     [InlineData("inference-pool/aigwroute.yaml", "not supported yet")]
     [InlineData("inference-pool/httproute.yaml", "not supported yet")]

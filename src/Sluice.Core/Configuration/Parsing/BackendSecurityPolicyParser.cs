@@ -26,6 +26,7 @@ internal static class BackendSecurityPolicyParser
         var typeLocation = spec.LocationOf("type");
         ObjectRef? secretRef = null;
         AzureCredentialsConfig? azure = null;
+        AwsCredentialsConfig? aws = null;
         if (SubObjects.TryGetValue(type, out var subObjectKey))
         {
             var sub = spec.Mapping(subObjectKey);
@@ -47,6 +48,10 @@ internal static class BackendSecurityPolicyParser
             {
                 azure = ParseAzureCredentials(sub);
             }
+            else if (type == "AWSCredentials")
+            {
+                aws = ParseAwsCredentials(sub);
+            }
         }
         else if (type.Length > 0)
         {
@@ -55,7 +60,7 @@ internal static class BackendSecurityPolicyParser
 
         spec.Mapping("credentialOverride");
         spec.WarnUnread();
-        return new BackendSecurityPolicyConfig(meta, targetRefs, type, typeLocation, secretRef, azure);
+        return new BackendSecurityPolicyConfig(meta, targetRefs, type, typeLocation, secretRef, azure, aws);
     }
 
     private static AzureCredentialsConfig ParseAzureCredentials(ConfigNode node)
@@ -87,6 +92,63 @@ internal static class BackendSecurityPolicyParser
 
         node.WarnUnread();
         return new AzureCredentialsConfig(tenant, client, secretRef, oidc, authorityHost, node.Location);
+    }
+
+    private static AwsCredentialsConfig ParseAwsCredentials(ConfigNode node)
+    {
+        var region = node.String("region", required: true) ?? string.Empty;
+        if (region.Length > 0 && !IsRegion(region))
+        {
+            node.Diagnostics.Error(node.LocationOf("region"), $"'{region}' is not an AWS region such as us-east-1");
+        }
+
+        ObjectRef? fileSecret = null;
+        var profile = "default";
+        if (node.Mapping("credentialsFile") is { } file)
+        {
+            fileSecret = CommonParsers.ObjectRef(file.Mapping("secretRef"));
+            if (fileSecret is null)
+            {
+                file.Diagnostics.Error(file.LocationOf("secretRef"), "is required (a Secret with key credentials: an AWS credentials file)");
+            }
+
+            profile = file.String("profile") ?? profile;
+            file.WarnUnread();
+        }
+
+        OidcExchangeConfig? oidc = null;
+        string? roleArn = null;
+        if (node.Mapping("oidcExchangeToken") is { } exchange)
+        {
+            roleArn = exchange.String("awsRoleArn", required: true);
+            if (roleArn is not null && !roleArn.StartsWith("arn:", StringComparison.Ordinal))
+            {
+                exchange.Diagnostics.Error(exchange.LocationOf("awsRoleArn"), $"'{roleArn}' is not an IAM role ARN such as arn:aws:iam::123456789012:role/bedrock");
+            }
+
+            oidc = ParseOidcExchange(exchange);
+        }
+
+        if (fileSecret is not null && oidc is not null)
+        {
+            node.Error("set credentialsFile or oidcExchangeToken, not both (neither means the AWS default credential chain)");
+        }
+
+        node.WarnUnread();
+        return new AwsCredentialsConfig(region, fileSecret, profile, oidc, roleArn, node.Location);
+    }
+
+    private static bool IsRegion(string region)
+    {
+        foreach (var c in region)
+        {
+            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return region.Contains('-', StringComparison.Ordinal);
     }
 
     /// <summary>What Azure.Identity accepts as a tenant: a GUID or a domain name.</summary>

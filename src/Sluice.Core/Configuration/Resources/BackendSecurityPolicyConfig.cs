@@ -8,7 +8,8 @@ internal sealed record BackendSecurityPolicyConfig(
     string Type,
     ConfigLocation TypeLocation,
     ObjectRef? SecretRef,
-    AzureCredentialsConfig? AzureCredentials = null) : ResourceConfig(Meta);
+    AzureCredentialsConfig? AzureCredentials = null,
+    AwsCredentialsConfig? AwsCredentials = null) : ResourceConfig(Meta);
 
 /// <summary>
 /// <c>azureCredentials</c>: a client secret, a federated OIDC token, or (with neither) workload or managed identity.
@@ -30,4 +31,16 @@ internal sealed record OidcExchangeConfig(
     ObjectRef? ClientSecretRef,
     IReadOnlyList<string> Scopes,
     string? Audience,
+    ConfigLocation Location);
+
+/// <summary>
+/// <c>awsCredentials</c>: a profile of a credentials file in a Secret, STS web identity with an OIDC token
+/// (<c>oidcExchangeToken</c> and <c>awsRoleArn</c>), or (with neither) the AWS SDK's default credential chain.
+/// </summary>
+internal sealed record AwsCredentialsConfig(
+    string Region,
+    ObjectRef? CredentialsFileSecretRef,
+    string Profile,
+    OidcExchangeConfig? OidcExchange,
+    string? RoleArn,
     ConfigLocation Location);

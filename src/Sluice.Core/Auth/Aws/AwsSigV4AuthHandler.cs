@@ -1,0 +1,76 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Amazon.Runtime.Internal.Auth;
+using Amazon.SecurityToken;
+
+namespace Sluice.Auth.Aws;
+
+/// <summary>
+/// BackendSecurityPolicy type AWSCredentials: signs each upstream request with AWS Signature Version 4 (service
+/// <c>bedrock</c>) using the AWS SDK for .NET's own <see cref="AWS4Signer"/>, with credentials from the SDK's
+/// providers (a profile, the default chain, or STS web identity). The signed headers are the body hash, date,
+/// host, content type and session token; nothing else the client sent is signed, so it cannot break the signature.
+/// </summary>
+internal sealed class AwsSigV4AuthHandler(AwsCredentialSource credentials, string region, string backendName) : IUpstreamAuthHandler
+{
+    private const string Service = "bedrock";
+
+    /// <summary>
+    /// The signer asks its client config for the signing service and region; those are set on each request, so any
+    /// concrete SDK config does. STS's is the one Sluice already references (for web identity).
+    /// </summary>
+    private static readonly AmazonSecurityTokenServiceConfig SignerConfig = new();
+
+    private readonly AWS4Signer _signer = new();
+
+    public string Region => region;
+
+    public async ValueTask<AuthResult> ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var identity = await credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (identity.Credentials is not { } resolved)
+        {
+            return AuthResult.Failure(identity.StatusCode, $"backend {backendName}: {identity.Error}");
+        }
+
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var uri = request.RequestUri!;
+        var host = request.Headers.Host ?? uri.Authority;
+        var signing = new DefaultRequest(new SigningRequest(), Service)
+        {
+            HttpMethod = request.Method.Method,
+            Endpoint = new Uri($"{uri.Scheme}://{host}"),
+            ResourcePath = uri.AbsolutePath,
+            Content = body,
+            AuthenticationRegion = region,
+            OverrideSigningServiceName = Service,
+            UseDoubleEncoding = true,
+        };
+        signing.Headers["host"] = host;
+        signing.Headers["Content-Type"] = request.Content?.Headers.ContentType?.ToString() ?? "application/json";
+        if (resolved.UseToken)
+        {
+            signing.Headers["X-Amz-Security-Token"] = resolved.Token;
+        }
+
+        _signer.SignRequest(signing, SignerConfig, null, resolved.AccessKey, resolved.SecretKey);
+        foreach (var (name, value) in signing.Headers)
+        {
+            if (name.Equals("host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        request.Headers.Host = host;
+        return AuthResult.Success;
+    }
+
+    public override string ToString() => $"AWSCredentials(region={region}, ***)";
+
+    /// <summary>The signer needs the original SDK request type only as a marker.</summary>
+    private sealed class SigningRequest : AmazonWebServiceRequest;
+}

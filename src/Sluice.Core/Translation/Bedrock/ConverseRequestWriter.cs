@@ -1,0 +1,444 @@
+using System.Text.Json;
+using Sluice.Translation.Chat;
+
+namespace Sluice.Translation.Bedrock;
+
+/// <summary>
+/// OpenAI chat request → Bedrock Converse request: system and developer messages → <c>system</c>; user text and
+/// <c>data:</c> images → content blocks; assistant tool calls → <c>toolUse</c>; consecutive tool messages → one user
+/// message of <c>toolResult</c> blocks; sampling fields → <c>inferenceConfig</c>; tools → <c>toolConfig</c>;
+/// reasoning → <c>additionalModelRequestFields</c>. A field with no Converse equivalent is refused, never dropped.
+/// </summary>
+internal static class ConverseRequestWriter
+{
+    public static TranslationResult Write(JsonElement request, string upstreamModel, Utf8JsonWriter writer)
+    {
+        var known = CheckFields(request);
+        if (!known.Succeeded)
+        {
+            return known;
+        }
+
+        writer.WriteStartObject();
+        var system = new List<string>();
+        var result = Messages(ChatMessageParts.Get(request, "messages"), writer, system);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        if (system.Count > 0)
+        {
+            writer.WriteStartArray("system");
+            foreach (var text in system)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("text", text);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        result = InferenceConfig(request, writer);
+        if (result.Succeeded)
+        {
+            result = ToolConfig(request, writer);
+        }
+
+        if (result.Succeeded)
+        {
+            result = Reasoning(request, upstreamModel, writer);
+        }
+
+        writer.WriteEndObject();
+        return result;
+    }
+
+    private static TranslationResult CheckFields(JsonElement request)
+    {
+        foreach (var property in request.EnumerateObject())
+        {
+            if (ChatMessageParts.IsMissing(property.Value))
+            {
+                continue;
+            }
+
+            switch (property.Name)
+            {
+                case "model" or "messages" or "stream" or "stream_options" or "temperature" or "top_p" or "max_tokens"
+                    or "max_completion_tokens" or "stop" or "tools" or "tool_choice" or "reasoning_effort" or "thinking"
+                    or "user" or "metadata" or "store" or "parallel_tool_calls":
+                    continue;
+                case "n" when property.Value.ValueKind == JsonValueKind.Number && property.Value.GetDouble() == 1:
+                    continue;
+                case "response_format" when ChatMessageParts.Get(property.Value, "type").ValueEquals("text"):
+                    continue;
+                default:
+                    return TranslationResult.Unsupported(property.Name, $"'{property.Name}' has no AWS Bedrock Converse equivalent; remove it or route this model to another backend");
+            }
+        }
+
+        return ChatMessageParts.Get(request, "messages").ValueKind == JsonValueKind.Array
+            ? TranslationResult.Ok
+            : TranslationResult.Unsupported("messages", "messages must be an array");
+    }
+
+    private static TranslationResult Messages(JsonElement messages, Utf8JsonWriter writer, List<string> system)
+    {
+        writer.WriteStartArray("messages");
+        var toolResultsOpen = false;
+        var i = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            var role = ChatMessageParts.Get(message, "role").GetString();
+            if (role != "tool" && toolResultsOpen)
+            {
+                EndMessage(writer);
+                toolResultsOpen = false;
+            }
+
+            var result = role switch
+            {
+                "system" or "developer" => SystemMessage(message, i, system),
+                "user" => UserMessage(message, i, writer),
+                "assistant" => AssistantMessage(message, i, writer),
+                "tool" => ToolMessage(message, i, writer, ref toolResultsOpen),
+                _ => TranslationResult.Unsupported($"messages[{i}].role", $"role '{role}' is not a chat role (system, developer, user, assistant, tool)"),
+            };
+            if (!result.Succeeded)
+            {
+                return result;
+            }
+
+            i++;
+        }
+
+        if (toolResultsOpen)
+        {
+            EndMessage(writer);
+        }
+
+        writer.WriteEndArray();
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult SystemMessage(JsonElement message, int index, List<string> system)
+    {
+        var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
+        if (text is null)
+        {
+            return TranslationResult.Unsupported($"messages[{index}].content", "system and developer messages may only hold text");
+        }
+
+        system.Add(text);
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult UserMessage(JsonElement message, int index, Utf8JsonWriter writer)
+    {
+        BeginMessage(writer, "user");
+        var content = ChatMessageParts.Get(message, "content");
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            TextBlock(writer, content.GetString()!);
+        }
+        else if (content.ValueKind == JsonValueKind.Array)
+        {
+            var j = 0;
+            foreach (var part in content.EnumerateArray())
+            {
+                var type = ChatMessageParts.Get(part, "type").GetString();
+                if (type == "text")
+                {
+                    TextBlock(writer, ChatMessageParts.Get(part, "text").GetString() ?? string.Empty);
+                }
+                else if (type == "image_url")
+                {
+                    var url = ChatMessageParts.Get(ChatMessageParts.Get(part, "image_url"), "url").GetString();
+                    if (!ChatMessageParts.TryParseImageDataUrl(url, out var format, out var data))
+                    {
+                        return TranslationResult.Unsupported($"messages[{index}].content[{j}].image_url.url", "Bedrock takes images as data: URLs (png, jpeg, gif or webp, base64), not links");
+                    }
+
+                    writer.WriteStartObject();
+                    writer.WriteStartObject("image");
+                    writer.WriteString("format", format);
+                    writer.WriteStartObject("source");
+                    writer.WriteString("bytes", data);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    return TranslationResult.Unsupported($"messages[{index}].content[{j}].type", $"content part '{type}' cannot be sent to Bedrock (text and image_url can)");
+                }
+
+                j++;
+            }
+        }
+        else
+        {
+            return TranslationResult.Unsupported($"messages[{index}].content", "a user message needs content: a string or an array of parts");
+        }
+
+        EndMessage(writer);
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult AssistantMessage(JsonElement message, int index, Utf8JsonWriter writer)
+    {
+        var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
+        if (text is null)
+        {
+            return TranslationResult.Unsupported($"messages[{index}].content", "assistant messages may only hold text");
+        }
+
+        BeginMessage(writer, "assistant");
+        if (text.Length > 0)
+        {
+            TextBlock(writer, text);
+        }
+
+        var toolCalls = ChatMessageParts.Get(message, "tool_calls");
+        if (toolCalls.ValueKind == JsonValueKind.Array)
+        {
+            var j = 0;
+            foreach (var call in toolCalls.EnumerateArray())
+            {
+                var function = ChatMessageParts.Get(call, "function");
+                var arguments = ChatMessageParts.ArgumentsObject(ChatMessageParts.Get(function, "arguments").GetString());
+                if (arguments is null)
+                {
+                    return TranslationResult.Unsupported($"messages[{index}].tool_calls[{j}].function.arguments", "must be a JSON object");
+                }
+
+                writer.WriteStartObject();
+                writer.WriteStartObject("toolUse");
+                writer.WriteString("toolUseId", ChatMessageParts.Get(call, "id").GetString());
+                writer.WriteString("name", ChatMessageParts.Get(function, "name").GetString());
+                writer.WritePropertyName("input");
+                writer.WriteRawValue(arguments, skipInputValidation: true);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                j++;
+            }
+        }
+
+        EndMessage(writer);
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult ToolMessage(JsonElement message, int index, Utf8JsonWriter writer, ref bool toolResultsOpen)
+    {
+        var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
+        if (text is null)
+        {
+            return TranslationResult.Unsupported($"messages[{index}].content", "tool messages may only hold text");
+        }
+
+        if (!toolResultsOpen)
+        {
+            BeginMessage(writer, "user");
+            toolResultsOpen = true;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteStartObject("toolResult");
+        writer.WriteString("toolUseId", ChatMessageParts.Get(message, "tool_call_id").GetString());
+        writer.WriteStartArray("content");
+        TextBlock(writer, text);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult InferenceConfig(JsonElement request, Utf8JsonWriter writer)
+    {
+        var maxTokens = ChatMessageParts.Get(request, "max_completion_tokens");
+        if (ChatMessageParts.IsMissing(maxTokens))
+        {
+            maxTokens = ChatMessageParts.Get(request, "max_tokens");
+        }
+
+        var temperature = ChatMessageParts.Get(request, "temperature");
+        var topP = ChatMessageParts.Get(request, "top_p");
+        var stopElement = ChatMessageParts.Get(request, "stop");
+        var stop = ChatMessageParts.IsMissing(stopElement) ? null : ChatMessageParts.StopSequences(stopElement);
+        if (!ChatMessageParts.IsMissing(stopElement) && stop is null)
+        {
+            return TranslationResult.Unsupported("stop", "stop must be a string or an array of strings");
+        }
+
+        if (ChatMessageParts.IsMissing(maxTokens) && ChatMessageParts.IsMissing(temperature) && ChatMessageParts.IsMissing(topP) && stop is null)
+        {
+            return TranslationResult.Ok;
+        }
+
+        writer.WriteStartObject("inferenceConfig");
+        if (!ChatMessageParts.IsMissing(maxTokens))
+        {
+            writer.WritePropertyName("maxTokens");
+            maxTokens.WriteTo(writer);
+        }
+
+        if (!ChatMessageParts.IsMissing(temperature))
+        {
+            writer.WritePropertyName("temperature");
+            temperature.WriteTo(writer);
+        }
+
+        if (!ChatMessageParts.IsMissing(topP))
+        {
+            writer.WritePropertyName("topP");
+            topP.WriteTo(writer);
+        }
+
+        if (stop is not null)
+        {
+            writer.WriteStartArray("stopSequences");
+            foreach (var sequence in stop)
+            {
+                writer.WriteStringValue(sequence);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult ToolConfig(JsonElement request, Utf8JsonWriter writer)
+    {
+        var toolsElement = ChatMessageParts.Get(request, "tools");
+        if (ChatMessageParts.IsMissing(toolsElement))
+        {
+            return TranslationResult.Ok;
+        }
+
+        var tools = new List<ChatTool>();
+        var result = ChatTools.ReadTools(toolsElement, tools);
+        if (result.Succeeded)
+        {
+            result = ChatTools.ReadChoice(ChatMessageParts.Get(request, "tool_choice"), out var choice, out var choiceName);
+            if (choice == ToolChoiceKind.None)
+            {
+                return TranslationResult.Unsupported("tool_choice", "Bedrock Converse has no tool_choice none: leave the tools out of this request instead");
+            }
+
+            if (result.Succeeded && tools.Count > 0)
+            {
+                WriteToolConfig(writer, tools, choice, choiceName);
+            }
+        }
+
+        return result;
+    }
+
+    private static void WriteToolConfig(Utf8JsonWriter writer, List<ChatTool> tools, ToolChoiceKind choice, string? choiceName)
+    {
+        writer.WriteStartObject("toolConfig");
+        writer.WriteStartArray("tools");
+        foreach (var tool in tools)
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("toolSpec");
+            writer.WriteString("name", tool.Name);
+            if (tool.Description is not null)
+            {
+                writer.WriteString("description", tool.Description);
+            }
+
+            writer.WriteStartObject("inputSchema");
+            writer.WritePropertyName("json");
+            writer.WriteRawValue(tool.Parameters, skipInputValidation: true);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (choice != ToolChoiceKind.Unset)
+        {
+            writer.WriteStartObject("toolChoice");
+            writer.WriteStartObject(choice switch { ToolChoiceKind.Required => "any", ToolChoiceKind.Named => "tool", _ => "auto" });
+            if (choice == ToolChoiceKind.Named)
+            {
+                writer.WriteString("name", choiceName);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>reasoning_effort</c> for Anthropic models on Bedrock becomes extended thinking with a token budget; for
+    /// other models (Amazon Nova) Bedrock's <c>reasoningConfig</c>. A <c>thinking</c> object passes as given.
+    /// </summary>
+    private static TranslationResult Reasoning(JsonElement request, string upstreamModel, Utf8JsonWriter writer)
+    {
+        var effort = ChatMessageParts.Get(request, "reasoning_effort");
+        var thinking = ChatMessageParts.Get(request, "thinking");
+        if (ChatMessageParts.IsMissing(effort) && ChatMessageParts.IsMissing(thinking))
+        {
+            return TranslationResult.Ok;
+        }
+
+        var level = ChatMessageParts.IsMissing(effort) ? null : effort.GetString();
+        var budget = ReasoningBudget.Tokens(level);
+        if (level is not null && budget is null)
+        {
+            return TranslationResult.Unsupported("reasoning_effort", $"'{level}' is not a reasoning effort (minimal, low, medium, high)");
+        }
+
+        writer.WriteStartObject("additionalModelRequestFields");
+        if (!ChatMessageParts.IsMissing(thinking))
+        {
+            writer.WritePropertyName("thinking");
+            thinking.WriteTo(writer);
+        }
+        else if (upstreamModel.Contains("anthropic", StringComparison.OrdinalIgnoreCase))
+        {
+            writer.WriteStartObject("thinking");
+            writer.WriteString("type", "enabled");
+            writer.WriteNumber("budget_tokens", budget!.Value);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteStartObject("reasoningConfig");
+            writer.WriteString("type", "enabled");
+            writer.WriteString("maxReasoningEffort", level == "minimal" ? "low" : level);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        return TranslationResult.Ok;
+    }
+
+    private static void BeginMessage(Utf8JsonWriter writer, string role)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", role);
+        writer.WriteStartArray("content");
+    }
+
+    private static void EndMessage(Utf8JsonWriter writer)
+    {
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void TextBlock(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("text", text);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Sluice.Translation.Chat;
+
+namespace Sluice.Translation.Bedrock;
+
+/// <summary>
+/// OpenAI embeddings request → Amazon Titan text embeddings (<c>{"inputText", "dimensions"}</c>). Titan embeds one
+/// text per call, so an input array must hold exactly one string.
+/// </summary>
+internal static class TitanEmbeddings
+{
+    public static TranslationResult WriteRequest(JsonElement request, Utf8JsonWriter writer)
+    {
+        foreach (var property in request.EnumerateObject())
+        {
+            if (!ChatMessageParts.IsMissing(property.Value) && property.Name is not ("model" or "input" or "dimensions" or "encoding_format" or "user"))
+            {
+                return TranslationResult.Unsupported(property.Name, $"'{property.Name}' has no Amazon Titan embeddings equivalent");
+            }
+        }
+
+        var encoding = ChatMessageParts.Get(request, "encoding_format");
+        if (!ChatMessageParts.IsMissing(encoding) && !encoding.ValueEquals("float") && !encoding.ValueEquals("base64"))
+        {
+            return TranslationResult.Unsupported("encoding_format", "must be float or base64");
+        }
+
+        var input = ChatMessageParts.Get(request, "input");
+        if (input.ValueKind == JsonValueKind.Array && input.GetArrayLength() == 1)
+        {
+            input = input[0];
+        }
+
+        if (input.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.Unsupported("input", "Amazon Titan embeds one text per request: send input as a string (or an array of one string)");
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("inputText", input.GetString());
+        var dimensions = ChatMessageParts.Get(request, "dimensions");
+        if (!ChatMessageParts.IsMissing(dimensions))
+        {
+            writer.WritePropertyName("dimensions");
+            dimensions.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+        return TranslationResult.Ok;
+    }
+
+    /// <summary>Whether the client asked for base64 vectors (little-endian float32, as OpenAI sends them).</summary>
+    public static bool WantsBase64(ReadOnlySpan<byte> request)
+    {
+        var reader = new Utf8JsonReader(request);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("encoding_format"u8))
+            {
+                reader.Read();
+                return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("base64"u8);
+            }
+        }
+
+        return false;
+    }
+}

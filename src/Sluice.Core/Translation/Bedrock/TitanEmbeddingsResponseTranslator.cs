@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+using Sluice.Translation.Chat;
+
+namespace Sluice.Translation.Bedrock;
+
+/// <summary>Titan's <c>{"embedding": [...], "inputTextTokenCount": n}</c> → OpenAI's embeddings list with usage.</summary>
+internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base64) : ResponseTranslator
+{
+    public override string StreamContentType => "application/json";
+
+    public override bool TranslateBody(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(upstream.ToArray());
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        using (document)
+        {
+            var embedding = ChatMessageParts.Get(document.RootElement, "embedding");
+            if (embedding.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            var tokens = ChatMessageParts.Get(document.RootElement, "inputTextTokenCount") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : 0;
+            using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+            writer.WriteStartObject();
+            writer.WriteString("object", "embedding");
+            writer.WriteNumber("index", 0);
+            writer.WritePropertyName("embedding");
+            if (base64)
+            {
+                writer.WriteBase64StringValue(Float32Bytes(embedding));
+            }
+            else
+            {
+                embedding.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteString("model", model);
+            writer.WriteStartObject("usage");
+            writer.WriteNumber("prompt_tokens", tokens);
+            writer.WriteNumber("total_tokens", tokens);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return true;
+    }
+
+    public override bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
+
+    public override void CompleteStream(IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
+
+    public override void TranslateError(int status, string? errorType, ReadOnlySpan<byte> body, IBufferWriter<byte> output) =>
+        BedrockErrors.Write(status, errorType, body, output);
+
+    /// <summary>OpenAI's base64 encoding: the vector as little-endian float32 values.</summary>
+    private static byte[] Float32Bytes(JsonElement embedding)
+    {
+        var bytes = new byte[embedding.GetArrayLength() * sizeof(float)];
+        var i = 0;
+        foreach (var value in embedding.EnumerateArray())
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i), value.GetSingle());
+            i += sizeof(float);
+        }
+
+        return bytes;
+    }
+}

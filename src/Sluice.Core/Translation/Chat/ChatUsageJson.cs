@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Sluice.Usage;
+
+namespace Sluice.Translation.Chat;
+
+/// <summary>Writes a <see cref="TokenUsage"/> as OpenAI's <c>usage</c> object, cache and reasoning details included.</summary>
+internal static class ChatUsageJson
+{
+    public static void Write(Utf8JsonWriter writer, TokenUsage usage)
+    {
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", usage.Input);
+        writer.WriteNumber("completion_tokens", usage.Output);
+        writer.WriteNumber("total_tokens", usage.Total);
+        writer.WriteStartObject("prompt_tokens_details");
+        writer.WriteNumber("cached_tokens", usage.CachedInput);
+        writer.WriteNumber("cache_creation_tokens", usage.CacheCreationInput);
+        writer.WriteEndObject();
+        if (usage.Reasoning > 0)
+        {
+            writer.WriteStartObject("completion_tokens_details");
+            writer.WriteNumber("reasoning_tokens", usage.Reasoning);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Bedrock's numbers: the prompt is the uncached input plus cache reads and writes.</summary>
+    public static TokenUsage FromProvider(long input, long cacheRead, long cacheWrite, long output)
+    {
+        var prompt = input + cacheRead + cacheWrite;
+        return new TokenUsage(prompt, cacheRead, cacheWrite, output, 0, prompt + output);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Buffers;
+
+namespace Sluice.Translation;
+
+/// <summary>
+/// Turns one provider response into OpenAI's shape: a whole JSON body, a stream of provider frames into
+/// <c>chat.completion.chunk</c> SSE events, or a provider error into the OpenAI error envelope. One instance per
+/// response: stream translators keep state between reads.
+/// </summary>
+internal abstract class ResponseTranslator : IDisposable
+{
+    /// <summary>The upstream content type of a streamed answer this translator reads.</summary>
+    public abstract string StreamContentType { get; }
+
+    /// <summary>Translates a whole successful body; false when the body is not what the provider sends.</summary>
+    public abstract bool TranslateBody(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output);
+
+    /// <summary>
+    /// Translates the first <paramref name="count"/> bytes of <paramref name="buffer"/>, one read (frames may be split across reads or several in one). Writes whole SSE
+    /// events only. Returns false when the stream must end now (a provider exception or a corrupt frame); the
+    /// error event and <c>[DONE]</c> are then already written.
+    /// </summary>
+    public abstract bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output);
+
+    /// <summary>The upstream closed the stream: writes <c>[DONE]</c>, or an error event when it ended mid-message.</summary>
+    public abstract void CompleteStream(IBufferWriter<byte> output);
+
+    public virtual void Dispose()
+    {
+    }
+
+    /// <summary>An error answer: the OpenAI envelope with the provider's message and type.</summary>
+    public abstract void TranslateError(int status, string? errorType, ReadOnlySpan<byte> body, IBufferWriter<byte> output);
+}
