@@ -9,6 +9,8 @@ internal static class HeaderPolicy
 {
     private static readonly HashSet<string> RequestSkipped = new(StringComparer.OrdinalIgnoreCase)
     {
+        // Sluice sets the body's own Content-Type (JSON, translated or not); a client's copy would make it two values.
+        "Content-Type",
         "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection",
         "Proxy-Authorization", "TE", "Trailer", "Upgrade", "Expect",
         // Sluice reads response bodies (usage, translation, error wrapping), so it asks for identity encoding.

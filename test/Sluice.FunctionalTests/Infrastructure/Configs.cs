@@ -60,6 +60,60 @@ internal static class Configs
             """;
     }
 
+    /// <summary>
+    /// A route for <paramref name="model"/> to the AIServiceBackend "bedrock" (schema <paramref name="schema"/>) at
+    /// 127.0.0.1:<paramref name="port"/>, signed with the fake Bedrock's key from a credentials file Secret.
+    /// </summary>
+    public static string Bedrock(int port, string model = "us.amazon.nova-micro-v1:0", string schema = "AWSBedrock", string? refExtra = null, string? credentials = null, string? extraDocuments = null) => $$"""
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: AIGatewayRoute
+        metadata: {name: bedrock-chat, namespace: default}
+        spec:
+          rules:
+            - matches:
+                - headers: [{type: Exact, name: x-ai-eg-model, value: "{{model}}"}]
+              backendRefs:
+                - name: bedrock
+        {{Indent(refExtra, 10)}}
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: AIServiceBackend
+        metadata: {name: bedrock, namespace: default}
+        spec:
+          schema: {name: {{schema}} }
+          backendRef: {name: bedrock-upstream, kind: Backend, group: gateway.envoyproxy.io}
+        ---
+        apiVersion: gateway.envoyproxy.io/v1alpha1
+        kind: Backend
+        metadata: {name: bedrock-upstream, namespace: default}
+        spec:
+          endpoints: [{ip: {address: 127.0.0.1, port: {{port}} } }]
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: BackendSecurityPolicy
+        metadata: {name: bedrock-aws, namespace: default}
+        spec:
+          targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: bedrock}]
+          type: AWSCredentials
+          awsCredentials:
+        {{Indent(credentials ?? "region: us-east-1\ncredentialsFile: {secretRef: {name: aws-credentials} }", 6)}}
+        {{extraDocuments ?? AwsCredentialsSecret()}}
+        """;
+
+    /// <summary>The Secret "aws-credentials": an AWS credentials file with the fake Bedrock's key, after a "---".</summary>
+    public static string AwsCredentialsSecret(string accessKey = FakeBedrock.AccessKey, string secretKey = FakeBedrock.SecretKey, string? sessionToken = null) => $$"""
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: aws-credentials, namespace: default}
+        stringData:
+          credentials: |
+            [default]
+            aws_access_key_id = {{accessKey}}
+            aws_secret_access_key = {{secretKey}}
+        {{(sessionToken is null ? string.Empty : "    aws_session_token = " + sessionToken)}}
+        """;
+
     private static string Indent(string? text, int spaces)
     {
         if (string.IsNullOrEmpty(text))

@@ -14,6 +14,9 @@ namespace Sluice.Infrastructure;
 /// <summary>A request as the upstream received it.</summary>
 internal sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Protocol = "HTTP/1.1")
 {
+    /// <summary>The request target exactly as sent (still percent-encoded).</summary>
+    public string RawTarget { get; init; } = PathAndQuery;
+
     public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
@@ -36,7 +39,11 @@ internal sealed class TestUpstream : IAsyncDisposable
 
     public ReceivedRequest LastRequest => Requests.Last();
 
-    public static async Task<TestUpstream> StartAsync(Func<HttpContext, Task> handler, X509Certificate2? certificate = null)
+    public static Task<TestUpstream> StartAsync(Func<HttpContext, Task> handler, X509Certificate2? certificate = null) =>
+        StartAsync((context, _) => handler(context), certificate);
+
+    /// <summary>As above; the handler also gets the request as recorded (body included).</summary>
+    public static async Task<TestUpstream> StartAsync(Func<HttpContext, ReceivedRequest, Task> handler, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,8 +61,10 @@ internal sealed class TestUpstream : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var headers = context.Request.Headers.ToDictionary(static h => h.Key, static h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            self!.Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray(), context.Request.Protocol));
-            await handler(context);
+            var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
+            var received = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray(), context.Request.Protocol) { RawTarget = rawTarget };
+            self!.Requests.Enqueue(received);
+            await handler(context, received);
         });
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;

@@ -40,12 +40,12 @@ internal sealed class AwsSigV4AuthHandler(AwsCredentialSource credentials, strin
         {
             HttpMethod = request.Method.Method,
             Endpoint = new Uri($"{uri.Scheme}://{host}"),
-            ResourcePath = uri.AbsolutePath,
             Content = body,
             AuthenticationRegion = region,
             OverrideSigningServiceName = Service,
             UseDoubleEncoding = true,
         };
+        SetPath(signing, uri.AbsolutePath);
         signing.Headers["host"] = host;
         signing.Headers["Content-Type"] = request.Content?.Headers.ContentType?.ToString() ?? "application/json";
         if (resolved.UseToken)
@@ -53,7 +53,7 @@ internal sealed class AwsSigV4AuthHandler(AwsCredentialSource credentials, strin
             signing.Headers["X-Amz-Security-Token"] = resolved.Token;
         }
 
-        _signer.SignRequest(signing, SignerConfig, null, resolved.AccessKey, resolved.SecretKey);
+        var signature = _signer.SignRequest(signing, SignerConfig, null, resolved.AccessKey, resolved.SecretKey);
         foreach (var (name, value) in signing.Headers)
         {
             if (name.Equals("host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
@@ -65,8 +65,28 @@ internal sealed class AwsSigV4AuthHandler(AwsCredentialSource credentials, strin
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        request.Headers.Remove("Authorization");
+        request.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
         request.Headers.Host = host;
         return AuthResult.Success;
+    }
+
+    /// <summary>
+    /// The SDK escapes the path itself (once for the wire, once more for the canonical request), so it must get
+    /// each segment unescaped as a path resource; a model ARN's <c>/</c> and <c>:</c> then stay inside its segment.
+    /// </summary>
+    private static void SetPath(DefaultRequest signing, string escapedPath)
+    {
+        var segments = escapedPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var template = new System.Text.StringBuilder();
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var name = "{s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}";
+            template.Append('/').Append(name);
+            signing.AddPathResource(name, Uri.UnescapeDataString(segments[i]));
+        }
+
+        signing.ResourcePath = template.Length == 0 ? "/" : template.ToString();
     }
 
     public override string ToString() => $"AWSCredentials(region={region}, ***)";
