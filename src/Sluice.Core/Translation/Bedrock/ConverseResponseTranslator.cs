@@ -68,12 +68,6 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
     {
         _frames ??= new EventStreamFrames();
         var frames = _frames.Feed(buffer, count, out var error);
-        if (frames is null)
-        {
-            ChatChunkWriter.Error(output, $"the AWS event stream from Bedrock is corrupt: {error}", "upstream_error", "upstream_stream_corrupt");
-            return false;
-        }
-
         foreach (var frame in frames)
         {
             var messageType = EventStreamFrames.Header(frame, ":message-type");
@@ -85,7 +79,21 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
                 return false;
             }
 
-            TranslateEvent(EventStreamFrames.Header(frame, ":event-type"), frame.Payload, output);
+            try
+            {
+                TranslateEvent(EventStreamFrames.Header(frame, ":event-type"), frame.Payload, output);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+            {
+                ChatChunkWriter.Error(output, $"AWS Bedrock sent an event Sluice cannot read ({EventStreamFrames.Header(frame, ":event-type")}): {ex.Message}", "upstream_error", "upstream_stream_corrupt");
+                return false;
+            }
+        }
+
+        if (error is not null)
+        {
+            ChatChunkWriter.Error(output, $"the AWS event stream from Bedrock is corrupt: {error}", "upstream_error", "upstream_stream_corrupt");
+            return false;
         }
 
         return true;

@@ -19,11 +19,11 @@ internal sealed class EventStreamFrames : IDisposable
     }
 
     /// <summary>
-    /// Feeds one read and returns the whole frames it completed (valid until the next call), or null when the
-    /// bytes are not a valid event stream. The SDK decoder mishandles a non-zero offset (measured with AWSSDK.Core
+    /// Feeds one read and returns the whole frames it completed (valid until the next call); <paramref name="error"/>
+    /// is set when the bytes after them are not a valid event stream. The SDK decoder mishandles a non-zero offset (measured with AWSSDK.Core
     /// 4.0.102), so reads always start at index 0 of <paramref name="buffer"/>.
     /// </summary>
-    public List<EventStreamMessage>? Feed(byte[] buffer, int count, out string? error)
+    public List<EventStreamMessage> Feed(byte[] buffer, int count, out string? error)
     {
         _received.Clear();
         error = null;
@@ -35,7 +35,7 @@ internal sealed class EventStreamFrames : IDisposable
         catch (Exception ex) when (ex is EventStreamChecksumFailureException or EventStreamParseException or EventStreamDecoderIllegalStateException or EventStreamValidationException or ArgumentException)
         {
             error = ex.Message;
-            return null;
+            return _received;
         }
     }
 
