@@ -109,6 +109,47 @@ public sealed class CliTests
         Assert.Null(upstream.LastRequest.Header("Authorization"));
     }
 
+    [Fact]
+    public async Task Run_BedrockWithoutCredentialsInConfig_SignsWithTheAwsDefaultChain()
+    {
+        await using var bedrock = await FakeBedrock.StartAsync();
+        var path = WriteTemp(Configs.Bedrock(bedrock.Port, credentials: "region: us-east-1", extraDocuments: string.Empty));
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = FakeBedrock.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = FakeBedrock.SecretKey,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+        await using var sluice = SluiceProcess.Start($"run \"{path}\" --port 0 --admin-port 0 --address 127.0.0.1", environment: environment);
+        var address = await sluice.WaitForListeningAsync(StartTimeout);
+
+        using var client = new HttpClient { BaseAddress = address };
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"us.amazon.nova-micro-v1:0","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(bedrock.LastCall.Signature.Valid, bedrock.LastCall.Signature.Problem);
+        Assert.Equal(FakeBedrock.AccessKey, bedrock.LastCall.Signature.AccessKey);
+        Assert.DoesNotContain(FakeBedrock.SecretKey, sluice.Stdout + sluice.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BedrockWithNoCredentialsAnywhere_Answers503NamingTheChain()
+    {
+        await using var bedrock = await FakeBedrock.StartAsync();
+        var path = WriteTemp(Configs.Bedrock(bedrock.Port, credentials: "region: us-east-1", extraDocuments: string.Empty));
+        var home = Directory.CreateTempSubdirectory("sluice-home").FullName; // no ~/.aws
+        var environment = new Dictionary<string, string> { ["AWS_EC2_METADATA_DISABLED"] = "true", ["HOME"] = home, ["AWS_CONFIG_FILE"] = Path.Combine(home, "none"), ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home, "none") };
+        await using var sluice = SluiceProcess.Start($"run \"{path}\" --port 0 --admin-port 0 --address 127.0.0.1", environment: environment);
+        var address = await sluice.WaitForListeningAsync(StartTimeout);
+
+        using var client = new HttpClient { BaseAddress = address };
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"us.amazon.nova-micro-v1:0","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("the AWS default credential chain", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(bedrock.Calls);
+    }
+
     private static string WriteTemp(string yaml)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-cli-tests", Guid.NewGuid().ToString("N"));
