@@ -28,7 +28,7 @@ internal sealed class FakeBedrock : IAsyncDisposable
 
     public BedrockCall LastCall => Calls.Last();
 
-    public static async Task<FakeBedrock> StartAsync(Func<HttpContext, BedrockCall, Task>? respond = null, IReadOnlyDictionary<string, string>? secrets = null)
+    public static async Task<FakeBedrock> StartAsync(Func<HttpContext, BedrockCall, Task>? respond = null, IReadOnlyDictionary<string, string>? secrets = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         secrets ??= new Dictionary<string, string> { [AccessKey] = SecretKey };
         FakeBedrock? self = null;
@@ -47,7 +47,7 @@ internal sealed class FakeBedrock : IAsyncDisposable
             }
 
             await (respond ?? DefaultAsync)(context, call);
-        });
+        }, certificate);
         self = new FakeBedrock(upstream);
         return self;
     }

@@ -53,7 +53,8 @@ internal static class SigV4Verifier
             .Append('\n');
         foreach (var name in signedHeaders)
         {
-            var value = headers.TryGetValue(name, out var v) ? string.Join(' ', v.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : string.Empty;
+            var found = headers.TryGetValue(name, out var v) || (name == "host" && headers.TryGetValue(":authority", out v)); // HTTP/2 carries the host as :authority
+            var value = found ? string.Join(' ', v!.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : string.Empty;
             canonical.Append(name).Append(':').Append(value).Append('\n');
         }
 
