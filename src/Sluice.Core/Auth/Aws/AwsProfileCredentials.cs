@@ -28,7 +28,18 @@ internal static class AwsProfileCredentials
                 writer.Write(fileText);
             }
 
-            var file = new SharedCredentialsFile(path);
+            SharedCredentialsFile file;
+            try
+            {
+                file = new SharedCredentialsFile(path);
+            }
+            catch (InvalidDataException)
+            {
+                // The SDK's message quotes the offending line, which may hold a secret: say what is expected instead.
+                error = "is not an AWS credentials file: expected [profile] sections of key = value lines (aws_access_key_id, aws_secret_access_key)";
+                return null;
+            }
+
             if (!file.TryGetProfile(profile, out var found))
             {
                 var names = file.ListProfileNames();

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Sluice.Forwarding;
+using Sluice.Translation;
+using Sluice.Translation.Bedrock;
+
+namespace Sluice.Translation;
+
+public sealed class ConverseRequestWriterTests
+{
+    private static readonly BedrockTranslator Translator = new(TimeProvider.System);
+
+    [Fact]
+    public void MaxCompletionTokens_WinsOverMaxTokens_AndStopMayBeAString()
+    {
+        var converse = Translate("""{"model":"m","max_tokens":10,"max_completion_tokens":20,"stop":"END","messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal("""{"maxTokens":20,"stopSequences":["END"]}""", converse.GetProperty("inferenceConfig").GetRawText());
+    }
+
+    [Fact]
+    public void NoSamplingFields_NoInferenceConfig_AndNoSystem()
+    {
+        var converse = Translate("""{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]}""");
+
+        Assert.False(converse.TryGetProperty("inferenceConfig", out _));
+        Assert.False(converse.TryGetProperty("system", out _));
+        Assert.Equal("""[{"text":"a"},{"text":"b"}]""", converse.GetProperty("messages")[0].GetProperty("content").GetRawText());
+    }
+
+    [Fact]
+    public void AssistantText_AndEmptyToolArguments_AreKept()
+    {
+        var converse = Translate("""
+            {"model":"m","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Calling.","tool_calls":[{"id":"t1","type":"function","function":{"name":"now","arguments":""}}]},{"role":"tool","tool_call_id":"t1","content":[{"type":"text","text":"noon"}]}]}
+            """);
+
+        Assert.Equal("""{"role":"assistant","content":[{"text":"Calling."},{"toolUse":{"toolUseId":"t1","name":"now","input":{}}}]}""", converse.GetProperty("messages")[1].GetRawText());
+        Assert.Equal("noon", converse.GetProperty("messages")[2].GetProperty("content")[0].GetProperty("toolResult").GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData("us.anthropic.claude-3-7-sonnet-20250219-v1:0", "medium", """{"thinking":{"type":"enabled","budget_tokens":4096}}""")]
+    [InlineData("us.anthropic.claude-3-7-sonnet-20250219-v1:0", "high", """{"thinking":{"type":"enabled","budget_tokens":16384}}""")]
+    [InlineData("us.amazon.nova-2-lite-v1:0", "low", """{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"low"}}""")]
+    public void ReasoningEffort_BecomesTheModelFamilysReasoningField(string model, string effort, string expected)
+    {
+        var converse = Translate($$"""{"model":"m","reasoning_effort":"{{effort}}","messages":[{"role":"user","content":"hi"}]}""", model);
+
+        Assert.Equal(expected, converse.GetProperty("additionalModelRequestFields").GetRawText());
+    }
+
+    [Fact]
+    public void Thinking_PassesAsGiven()
+    {
+        var converse = Translate("""{"model":"m","thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"hi"}]}""", "anthropic.claude");
+
+        Assert.Equal("""{"thinking":{"type":"enabled","budget_tokens":2048}}""", converse.GetProperty("additionalModelRequestFields").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"critic","content":"x"}]}""", "messages[0].role")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"[1]"}}]}]}""", "messages[1].tool_calls[0].function.arguments")]
+    [InlineData("""{"model":"m","messages":[{"role":"system","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]}""", "messages[0].content")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{}}]}]}""", "messages[0].content[0].type")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/bmp;base64,AA=="}}]}]}""", "messages[0].content[0].image_url.url")]
+    [InlineData("""{"model":"m","reasoning_effort":"extreme","messages":[{"role":"user","content":"x"}]}""", "reasoning_effort")]
+    [InlineData("""{"model":"m","tools":[{"type":"web_search"}],"messages":[{"role":"user","content":"x"}]}""", "tools[0]")]
+    [InlineData("""{"model":"m","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"x"}]}""", "response_format")]
+    [InlineData("""{"model":"m","messages":"hi"}""", "messages")]
+    public void Unmappable_NamesTheField(string request, string param)
+    {
+        using var output = new PooledBufferWriter();
+
+        var result = Translator.TranslateRequest(EndpointKind.ChatCompletions, System.Text.Encoding.UTF8.GetBytes(request), "us.amazon.nova-micro-v1:0", output);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(param, result.Param);
+    }
+
+    [Theory]
+    [InlineData("us.amazon.nova-micro-v1:0", false, "/model/us.amazon.nova-micro-v1%3A0/converse")]
+    [InlineData("us.amazon.nova-micro-v1:0", true, "/model/us.amazon.nova-micro-v1%3A0/converse-stream")]
+    [InlineData("arn:aws:bedrock:us-east-1:1:inference-profile/x", false, "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Ainference-profile%2Fx/converse")]
+    public void Paths_EscapeTheModelIdAsOneSegment(string model, bool stream, string expected) =>
+        Assert.Equal(expected, Translator.BuildPathAndQuery(EndpointKind.ChatCompletions, model, stream));
+
+    private static JsonElement Translate(string request, string model = "us.amazon.nova-micro-v1:0")
+    {
+        using var output = new PooledBufferWriter();
+        var result = Translator.TranslateRequest(EndpointKind.ChatCompletions, System.Text.Encoding.UTF8.GetBytes(request), model, output);
+        Assert.True(result.Succeeded, result.Error);
+        return JsonDocument.Parse(output.WrittenMemory.ToArray()).RootElement.Clone();
+    }
+}
