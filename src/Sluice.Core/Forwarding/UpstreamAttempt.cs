@@ -88,7 +88,7 @@ internal static class UpstreamAttempt
 
     private static async Task<AttemptResult> ReadFirstChunkAsync(HttpContext context, ForwardingContext forwarding, AttemptResources resources, HttpResponseMessage response, Uri target, CancellationToken requestDeadline, CancellationTokenSource attemptDeadline)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(FirstChunkSize);
+        byte[]? buffer = null;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(attemptDeadline.Token);
         if (forwarding.Rule.StreamIdleTimeout is { } idleTimeout && idleTimeout > TimeSpan.Zero)
         {
@@ -98,12 +98,19 @@ internal static class UpstreamAttempt
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            // A model can think for long before its first event: wait with a zero-byte read, holding no buffer.
+            await stream.ReadAsync(Memory<byte>.Empty, idle.Token).ConfigureAwait(false);
+            buffer = ArrayPool<byte>.Shared.Rent(FirstChunkSize);
             var read = await stream.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
             return new AttemptResult { Forwarding = forwarding, Response = response, Resources = resources, FirstChunk = buffer, FirstChunkLength = read };
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             response.Dispose();
             if (ex is OperationCanceledException && !requestDeadline.IsCancellationRequested && !attemptDeadline.IsCancellationRequested)
             {
