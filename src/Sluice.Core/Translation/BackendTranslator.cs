@@ -12,4 +12,7 @@ internal abstract class BackendTranslator
 
     /// <summary>The upstream path and query for a request to <paramref name="upstreamModel"/>.</summary>
     public abstract string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel);
+
+    /// <summary>The path and query when they do not depend on the model (then built into a URI once, at compile time).</summary>
+    public virtual string? ModelIndependentPathAndQuery(EndpointKind endpoint) => null;
 }
