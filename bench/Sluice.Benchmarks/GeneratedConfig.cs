@@ -20,6 +20,20 @@ internal static class GeneratedConfig
     /// </summary>
     public static GatewaySnapshot Build(int models, bool catchAll, UpstreamClientPool clients)
     {
+        using var manager = new ConfigManager([ConfigSource.FromText("bench.yaml", Yaml(models, catchAll))], clients, NullLogger.Instance, getEnvironment: static _ => null);
+        var (snapshot, diagnostics) = manager.Build();
+        var errors = diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.ToString()).ToList();
+        if (snapshot is null || errors.Count > 0)
+        {
+            throw new InvalidOperationException("the generated benchmark config is invalid:\n" + string.Join("\n", errors));
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>The YAML <see cref="Build"/> compiles; the backend is 127.0.0.1:<paramref name="upstreamPort"/>.</summary>
+    public static string Yaml(int models, bool catchAll, int upstreamPort = 9)
+    {
         var yaml = new StringBuilder();
         const int rulesPerRoute = 100;
         for (var route = 0; route * rulesPerRoute < models; route++)
@@ -73,7 +87,7 @@ internal static class GeneratedConfig
                 """);
         }
 
-        yaml.Append("""
+        yaml.Append($$"""
             apiVersion: aigateway.envoyproxy.io/v1beta1
             kind: AIServiceBackend
             metadata:
@@ -96,17 +110,8 @@ internal static class GeneratedConfig
               endpoints:
                 - ip:
                     address: 127.0.0.1
-                    port: 9
+                    port: {{upstreamPort}}
             """);
-
-        using var manager = new ConfigManager([ConfigSource.FromText("bench.yaml", yaml.ToString())], clients, NullLogger.Instance, getEnvironment: static _ => null);
-        var (snapshot, diagnostics) = manager.Build();
-        var errors = diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.ToString()).ToList();
-        if (snapshot is null || errors.Count > 0)
-        {
-            throw new InvalidOperationException("the generated benchmark config is invalid:\n" + string.Join("\n", errors));
-        }
-
-        return snapshot;
+        return yaml.ToString();
     }
 }

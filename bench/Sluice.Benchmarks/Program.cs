@@ -7,11 +7,17 @@ namespace Sluice.Benchmarks;
 /// <summary>
 /// Micro-benchmarks of the passthrough path: body reading, model extraction, routing, body patching and SSE copying.
 /// Any BenchmarkDotNet arguments work, e.g. <c>--filter '*' --job short --inProcess</c>; bench/run.sh passes them.
+/// <c>--alloc-profile [direct|gateway] [stream]</c> samples what one request allocates, by type (<see cref="AllocationProfile"/>).
 /// </summary>
 internal static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--alloc-profile")
+        {
+            return AllocationProfile.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
         var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();
         var failed = summaries.Any(static s => s.HasCriticalValidationErrors || s.Reports.Any(static r => !r.Success));

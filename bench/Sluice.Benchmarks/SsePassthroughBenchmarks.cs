@@ -72,7 +72,7 @@ public class SsePassthroughBenchmarks
         return outcome == ForwardingOutcome.Completed ? _client.Written : throw new InvalidOperationException(outcome.ToString());
     }
 
-    /// <summary>An upstream body that hands out exactly one SSE event per read.</summary>
+    /// <summary>An upstream body that hands out exactly one SSE event per read (a zero-byte read returns at once).</summary>
     private sealed class EventByEventStream(byte[][] events) : Stream
     {
         private int _next;
@@ -94,7 +94,7 @@ public class SsePassthroughBenchmarks
 
         public override int Read(Span<byte> buffer)
         {
-            if (_next == events.Length)
+            if (buffer.IsEmpty || _next == events.Length)
             {
                 return 0;
             }

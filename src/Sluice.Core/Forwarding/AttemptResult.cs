@@ -24,6 +24,8 @@ internal enum AttemptFailure
 /// </summary>
 internal sealed class AttemptResult : IDisposable
 {
+    private byte[]? _firstChunk;
+
     public required ForwardingContext Forwarding { get; init; }
 
     public AttemptFailure Failure { get; init; }
@@ -41,7 +43,8 @@ internal sealed class AttemptResult : IDisposable
     /// <summary>The request field an error is about, for the envelope's <c>param</c>.</summary>
     public string? Param { get; init; }
 
-    public byte[]? FirstChunk { get; init; }
+    /// <summary>A stream's first read (pooled), until <see cref="ReleaseFirstChunk"/> or disposal.</summary>
+    public byte[]? FirstChunk { get => _firstChunk; init => _firstChunk = value; }
 
     public int FirstChunkLength { get; init; }
 
@@ -49,13 +52,20 @@ internal sealed class AttemptResult : IDisposable
 
     public bool Accepted => Failure == AttemptFailure.None;
 
+    /// <summary>Returns the first chunk's buffer once it has been forwarded, so a long stream does not hold it.</summary>
+    public void ReleaseFirstChunk()
+    {
+        if (_firstChunk is { } buffer)
+        {
+            _firstChunk = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     public void Dispose()
     {
         Response?.Dispose();
         Resources?.Dispose();
-        if (FirstChunk is not null)
-        {
-            ArrayPool<byte>.Shared.Return(FirstChunk);
-        }
+        ReleaseFirstChunk();
     }
 }

@@ -2,7 +2,10 @@ using System.Buffers;
 
 namespace Sluice.Forwarding;
 
-/// <summary>A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/>; return it with <see cref="Dispose"/>.</summary>
+/// <summary>
+/// A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/>; return it with <see cref="Dispose"/>, or with
+/// <see cref="ReturnBuffer"/> to keep writing later (the next write rents again). Capacity 0 rents on first write.
+/// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer;
@@ -10,7 +13,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public PooledBufferWriter(int initialCapacity = 4096)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+        _buffer = initialCapacity == 0 ? [] : ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
     }
 
     public int Length => _length;
@@ -43,7 +46,10 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_length);
     }
 
-    public void Dispose()
+    public void Dispose() => ReturnBuffer();
+
+    /// <summary>Empties the writer and returns its array to the pool; writing again rents a new one.</summary>
+    public void ReturnBuffer()
     {
         var buffer = _buffer;
         _buffer = [];
@@ -64,7 +70,11 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
         var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
         _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = larger;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -126,57 +127,73 @@ internal static partial class ResponseCopier
     /// behalf, whole events are forwarded one by one so the usage-only chunk can be held back; otherwise each read
     /// is forwarded at once and events are only observed.
     /// </summary>
+    /// <remarks>
+    /// A stream spends most of its life waiting for the next token, and thousands can be open at once. So no buffer
+    /// is held while waiting: a zero-byte read waits for data (HttpClient's HTTP/1.1 and HTTP/2 response streams
+    /// support it; YARP's StreamCopier does the same), then a buffer is rented for one read and returned before the
+    /// flush. The first chunk's buffer is returned as soon as it has been forwarded.
+    /// </remarks>
     private static async Task<bool> CopyEventsAsync(HttpContext context, AttemptResult attempt, UsageTracker usage, CancellationTokenSource? idleTimer, TimeSpan? idleTimeout, CancellationToken readToken, CancellationToken deadline)
     {
         var writer = context.Response.BodyWriter;
         using var events = new SseEventSplitter();
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
-        try
+        if (attempt.FirstChunk is not null)
         {
-            if (attempt.FirstChunk is not null)
+            if (attempt.FirstChunkLength == 0)
             {
-                if (attempt.FirstChunkLength == 0 || !await ForwardEventsAsync(context, attempt.FirstChunk.AsMemory(0, attempt.FirstChunkLength), events, usage).ConfigureAwait(false))
-                {
-                    return attempt.FirstChunkLength == 0;
-                }
+                return true; // the stream ended before its first byte
             }
 
-            var source = await attempt.Response!.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
-            while (true)
+            WriteEvents(writer, attempt.FirstChunk.AsSpan(0, attempt.FirstChunkLength), events, usage);
+            attempt.ReleaseFirstChunk();
+            if (!await FlushAsync(context).ConfigureAwait(false))
             {
-                idleTimer?.CancelAfter(idleTimeout!.Value);
+                return false;
+            }
+        }
+
+        var source = await attempt.Response!.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
+        while (true)
+        {
+            idleTimer?.CancelAfter(idleTimeout!.Value);
+            await source.ReadAsync(Memory<byte>.Empty, readToken).ConfigureAwait(false);
+            var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+            try
+            {
                 var read = await source.ReadAsync(buffer, readToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
-                if (!await ForwardEventsAsync(context, buffer.AsMemory(0, read), events, usage).ConfigureAwait(false))
-                {
-                    return false;
-                }
+                WriteEvents(writer, buffer.AsSpan(0, read), events, usage);
             }
-
-            if (usage.DropsUsageOnlyChunk && !events.Remainder.IsEmpty)
+            finally
             {
-                await writer.WriteAsync(events.Remainder, context.RequestAborted).ConfigureAwait(false);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            return true;
+            if (!await FlushAsync(context).ConfigureAwait(false))
+            {
+                return false;
+            }
         }
-        finally
+
+        if (usage.DropsUsageOnlyChunk && !events.Remainder.IsEmpty)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await writer.WriteAsync(events.Remainder, context.RequestAborted).ConfigureAwait(false);
         }
+
+        return true;
     }
 
-    private static async ValueTask<bool> ForwardEventsAsync(HttpContext context, ReadOnlyMemory<byte> chunk, SseEventSplitter events, UsageTracker usage)
+    /// <summary>Hands one read to the response pipe (whole events only, when the usage-only chunk may be held back).</summary>
+    private static void WriteEvents(PipeWriter writer, ReadOnlySpan<byte> chunk, SseEventSplitter events, UsageTracker usage)
     {
-        var writer = context.Response.BodyWriter;
-        events.Append(chunk.Span);
+        events.Append(chunk);
         if (!usage.DropsUsageOnlyChunk)
         {
-            writer.Write(chunk.Span);
+            writer.Write(chunk);
         }
 
         while (events.TryReadEvent(out var sseEvent))
@@ -187,7 +204,12 @@ internal static partial class ResponseCopier
             }
         }
 
-        var flush = await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        events.ReleaseIfDrained();
+    }
+
+    private static async ValueTask<bool> FlushAsync(HttpContext context)
+    {
+        var flush = await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         return !flush.IsCompleted && !flush.IsCanceled;
     }
 

@@ -49,7 +49,7 @@ internal static class UpstreamAttempt
             payload = resources.Translated;
         }
 
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.BaseUri, translator.BuildPathAndQuery(forwarding.Endpoint, forwarding.UpstreamModel, forwarding.Stream)))
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Target(translator, forwarding.Endpoint, forwarding.UpstreamModel, forwarding.Stream))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
@@ -58,21 +58,19 @@ internal static class UpstreamAttempt
         resources.Request = request;
         request.Content.Headers.ContentType = JsonContentType;
         HeaderPolicy.CopyRequestHeaders(context.Request.Headers, request, backend.Auth is not null, forwarding.BackendRef.HeaderMutation);
-        if (!string.Equals(endpoint.HostHeader, endpoint.BaseUri.Host, StringComparison.OrdinalIgnoreCase))
+        if (endpoint.SetsHostHeader)
         {
             request.Headers.Host = endpoint.HostHeader;
         }
 
         // The attempt's own deadline (perRetry.timeout / backendRequest) covers getting an answer, not streaming it.
-        using var attemptDeadline = CancellationTokenSource.CreateLinkedTokenSource(requestDeadline);
-        if (forwarding.AttemptTimeout is { } attemptTimeout)
-        {
-            attemptDeadline.CancelAfter(attemptTimeout);
-        }
+        // A linked source and its timer cost about 300 bytes per request, so a rule without one has none.
+        using var attemptDeadline = forwarding.AttemptTimeout is { } attemptTimeout ? LinkedWithTimeout(requestDeadline, attemptTimeout) : null;
+        var attemptToken = attemptDeadline?.Token ?? requestDeadline;
 
         if (backend.Auth is not null)
         {
-            var auth = await backend.Auth.ApplyAsync(request, attemptDeadline.Token).ConfigureAwait(false);
+            var auth = await backend.Auth.ApplyAsync(request, attemptToken).ConfigureAwait(false);
             if (!auth.Succeeded)
             {
                 return Fail(forwarding, resources, AttemptFailure.Auth, GatewayError.UpstreamAuthFailed, auth.Message ?? "the backend credential is not available", auth.StatusCode);
@@ -82,14 +80,14 @@ internal static class UpstreamAttempt
         HttpResponseMessage response;
         try
         {
-            response = await backend.Client.SendAsync(request, attemptDeadline.Token).ConfigureAwait(false);
+            response = await backend.Client.SendAsync(request, attemptToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            return Classify(context, forwarding, resources, endpoint.BaseUri, ex, requestDeadline.IsCancellationRequested, attemptDeadline.IsCancellationRequested);
+            return Classify(context, forwarding, resources, endpoint.BaseUri, ex, requestDeadline.IsCancellationRequested, attemptDeadline?.IsCancellationRequested == true);
         }
 
-        if (translator.TranslatesBody && await TranslateResponseAsync(forwarding, resources, response, body, attemptDeadline.Token).ConfigureAwait(false) is { } untranslatable)
+        if (translator.TranslatesBody && await TranslateResponseAsync(forwarding, resources, response, body, attemptToken).ConfigureAwait(false) is { } untranslatable)
         {
             return untranslatable;
         }
@@ -136,32 +134,45 @@ internal static class UpstreamAttempt
     public static bool IsEventStream(HttpResponseMessage response) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<AttemptResult> ReadFirstChunkAsync(HttpContext context, ForwardingContext forwarding, AttemptResources resources, HttpResponseMessage response, Uri target, CancellationToken requestDeadline, CancellationTokenSource attemptDeadline)
+    private static async Task<AttemptResult> ReadFirstChunkAsync(HttpContext context, ForwardingContext forwarding, AttemptResources resources, HttpResponseMessage response, Uri target, CancellationToken requestDeadline, CancellationTokenSource? attemptDeadline)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(FirstChunkSize);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(attemptDeadline.Token);
-        if (forwarding.Rule.StreamIdleTimeout is { } idleTimeout && idleTimeout > TimeSpan.Zero)
-        {
-            idle.CancelAfter(idleTimeout);
-        }
+        byte[]? buffer = null;
+        var attemptToken = attemptDeadline?.Token ?? requestDeadline;
+        using var idle = forwarding.Rule.StreamIdleTimeout is { } idleTimeout && idleTimeout > TimeSpan.Zero ? LinkedWithTimeout(attemptToken, idleTimeout) : null;
+        var readToken = idle?.Token ?? attemptToken;
 
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
-            var read = await stream.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(readToken).ConfigureAwait(false);
+            // A model can think for long before its first event: wait with a zero-byte read, holding no buffer.
+            await stream.ReadAsync(Memory<byte>.Empty, readToken).ConfigureAwait(false);
+            buffer = ArrayPool<byte>.Shared.Rent(FirstChunkSize);
+            var read = await stream.ReadAsync(buffer, readToken).ConfigureAwait(false);
             return new AttemptResult { Forwarding = forwarding, Response = response, Resources = resources, FirstChunk = buffer, FirstChunkLength = read };
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             response.Dispose();
-            if (ex is OperationCanceledException && !requestDeadline.IsCancellationRequested && !attemptDeadline.IsCancellationRequested)
+            var attemptExpired = attemptDeadline?.IsCancellationRequested == true;
+            if (ex is OperationCanceledException && !requestDeadline.IsCancellationRequested && !attemptExpired)
             {
                 return Fail(forwarding, resources, AttemptFailure.Timeout, GatewayError.UpstreamTimeout, $"backend {forwarding.BackendRef.Backend.Name} at {target.Authority} sent no event for {forwarding.Rule.StreamIdleTimeout?.TotalSeconds:0.###}s (rule streamIdleTimeout)");
             }
 
-            return Classify(context, forwarding, resources, target, ex, requestDeadline.IsCancellationRequested, attemptDeadline.IsCancellationRequested);
+            return Classify(context, forwarding, resources, target, ex, requestDeadline.IsCancellationRequested, attemptExpired);
         }
+    }
+
+    private static CancellationTokenSource LinkedWithTimeout(CancellationToken parent, TimeSpan timeout)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(parent);
+        source.CancelAfter(timeout);
+        return source;
     }
 
     private static AttemptResult Classify(HttpContext context, ForwardingContext forwarding, AttemptResources resources, Uri target, Exception ex, bool requestExpired, bool attemptExpired)

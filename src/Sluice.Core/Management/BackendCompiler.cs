@@ -49,7 +49,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
             }
 
             var hostHeader = tls?.Hostname ?? host;
-            endpoints.Add(new UpstreamEndpoint(new Uri($"{scheme}://{host}:{endpoint.Port}"), hostHeader));
+            endpoints.Add(new UpstreamEndpoint(new Uri($"{scheme}://{host}:{endpoint.Port}"), hostHeader, translator));
         }
 
         return new BackendModel

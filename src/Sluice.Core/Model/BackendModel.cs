@@ -34,7 +34,38 @@ internal sealed class BackendModel
 }
 
 /// <summary>One upstream address. <see cref="BaseUri"/> is scheme://host:port with no path.</summary>
-internal sealed record UpstreamEndpoint(Uri BaseUri, string HostHeader);
+internal sealed class UpstreamEndpoint
+{
+    /// <summary>Per <see cref="EndpointKind"/>: the whole upstream URI when the schema's path does not name the model.</summary>
+    private readonly Uri?[] _fixedTargets;
+
+    public UpstreamEndpoint(Uri baseUri, string hostHeader, BackendTranslator translator)
+    {
+        BaseUri = baseUri;
+        HostHeader = hostHeader;
+        SetsHostHeader = !string.Equals(hostHeader, baseUri.Host, StringComparison.OrdinalIgnoreCase);
+        var kinds = Enum.GetValues<EndpointKind>();
+        _fixedTargets = new Uri?[kinds.Max(static kind => (int)kind) + 1];
+        foreach (var kind in kinds)
+        {
+            _fixedTargets[(int)kind] = translator.ModelIndependentPathAndQuery(kind) is { } path ? new Uri(baseUri, path) : null;
+        }
+    }
+
+    public Uri BaseUri { get; }
+
+    public string HostHeader { get; }
+
+    /// <summary>The Host header differs from the URI's host (a BackendTLSPolicy hostname).</summary>
+    public bool SetsHostHeader { get; }
+
+    /// <summary>
+    /// The upstream URI of one attempt. Built at compile time when the path is fixed (OpenAI schema): a Uri and the
+    /// strings behind it cost about 300 bytes, on every request otherwise. Uri is immutable, so requests share it.
+    /// </summary>
+    public Uri Target(BackendTranslator translator, EndpointKind endpoint, string upstreamModel, bool stream) =>
+        _fixedTargets[(int)endpoint] ?? new Uri(BaseUri, translator.BuildPathAndQuery(endpoint, upstreamModel, stream));
+}
 
 /// <summary>TLS settings for upstream connections (from a BackendTLSPolicy). Value equality: it keys the client pool.</summary>
 internal sealed record UpstreamTlsModel(bool SystemCertificates, string? CaCertificatesPem, string? Hostname);

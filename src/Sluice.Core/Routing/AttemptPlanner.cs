@@ -57,9 +57,12 @@ internal sealed class AttemptPlanner(RouteRuleModel rule, BackendHealthRegistry?
 
     private BackendRefModel? WeightedPick(BackendGroupModel group, bool healthyOnly)
     {
+        // Indexed loops: foreach over the IReadOnlyList would box its enumerator, twice per request.
+        var refs = group.Refs;
         var total = 0;
-        foreach (var candidate in group.Refs)
+        for (var i = 0; i < refs.Count; i++)
         {
+            var candidate = refs[i];
             if (IsCandidate(candidate, healthyOnly))
             {
                 total += candidate.Weight;
@@ -72,8 +75,9 @@ internal sealed class AttemptPlanner(RouteRuleModel rule, BackendHealthRegistry?
         }
 
         var ticket = Random.Shared.Next(total);
-        foreach (var candidate in group.Refs)
+        for (var i = 0; i < refs.Count; i++)
         {
+            var candidate = refs[i];
             if (IsCandidate(candidate, healthyOnly) && (ticket -= candidate.Weight) < 0)
             {
                 return candidate;

@@ -18,6 +18,9 @@ internal abstract class BackendTranslator
     /// <summary>The upstream path and query for a request to <paramref name="upstreamModel"/>.</summary>
     public abstract string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel, bool stream);
 
+    /// <summary>The path and query when they do not depend on the model or streaming (then built into a URI once, at compile time).</summary>
+    public virtual string? ModelIndependentPathAndQuery(EndpointKind endpoint) => null;
+
     /// <summary>Null when this schema serves <paramref name="endpoint"/>; otherwise why not, for a 404.</summary>
     public virtual string? RefuseEndpoint(EndpointKind endpoint) => null;
 

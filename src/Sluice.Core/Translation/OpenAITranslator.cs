@@ -35,4 +35,6 @@ internal sealed class OpenAITranslator : BackendTranslator
         EndpointKind.Responses => _responses,
         _ => _embeddings,
     };
+
+    public override string? ModelIndependentPathAndQuery(EndpointKind endpoint) => BuildPathAndQuery(endpoint, string.Empty, stream: false);
 }

@@ -5,11 +5,12 @@ namespace Sluice.Usage;
 /// <summary>
 /// Cuts a byte stream of server-sent events into whole events (ending in a blank line), carrying an incomplete
 /// tail to the next read. Events are handed out as slices of an internal pooled buffer, valid until the next
-/// <see cref="Append"/>.
+/// <see cref="Append"/> or <see cref="ReleaseIfDrained"/>. The buffer is rented only while bytes are pending, so
+/// a stream waiting between events holds none.
 /// </summary>
 internal sealed class SseEventSplitter : IDisposable
 {
-    private readonly PooledBufferWriter _buffer = new(8 * 1024);
+    private readonly PooledBufferWriter _buffer = new(initialCapacity: 0);
     private int _consumed;
 
     public void Append(ReadOnlySpan<byte> bytes)
@@ -19,10 +20,20 @@ internal sealed class SseEventSplitter : IDisposable
         _buffer.Advance(bytes.Length);
     }
 
+    /// <summary>Returns the buffer to the pool when every byte has been handed out as an event.</summary>
+    public void ReleaseIfDrained()
+    {
+        if (_consumed == _buffer.Length)
+        {
+            _buffer.ReturnBuffer();
+            _consumed = 0;
+        }
+    }
+
     /// <summary>The next whole event, blank-line terminator included.</summary>
     public bool TryReadEvent(out ReadOnlyMemory<byte> sseEvent)
     {
-        var pending = _buffer.WrittenMemory[_consumed..];
+        var pending = Remainder;
         var span = pending.Span;
         for (var i = 0; i + 1 < span.Length; i++)
         {

@@ -13,10 +13,12 @@ internal static class UsageEstimator
 {
     private static readonly Lazy<Tokenizer> Tokenizer = new(static () => TiktokenTokenizer.CreateForEncoding("o200k_base"));
 
-    public static TokenUsage Estimate(ReadOnlySpan<byte> requestBody, string streamedText)
+    /// <param name="requestBody">The client's request, for the prompt.</param>
+    /// <param name="streamedText">The text streamed so far, UTF-8.</param>
+    public static TokenUsage Estimate(ReadOnlySpan<byte> requestBody, ReadOnlySpan<byte> streamedText)
     {
         var input = CountTokens(PromptText(requestBody));
-        var output = CountTokens(streamedText);
+        var output = CountTokens(Encoding.UTF8.GetString(streamedText));
         return new TokenUsage(input, 0, 0, output, 0, input + output) { Estimated = true };
     }
 

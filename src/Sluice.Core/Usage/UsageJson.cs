@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Forwarding;
 
 namespace Sluice.Usage;
 
@@ -6,13 +7,15 @@ namespace Sluice.Usage;
 internal ref struct UsageObservation
 {
     public TokenUsage? Usage;
+
+    /// <summary>The first <c>model</c> seen; set it beforehand to skip reading (and allocating) it again.</summary>
     public string? Model;
 
     /// <summary>A stream chunk with <c>"choices": []</c> and a usage object: the one <c>include_usage</c> adds.</summary>
     public bool IsUsageOnlyChunk;
 
-    /// <summary>When set, the streamed text of the chunk (delta.content, text) is appended here.</summary>
-    public System.Text.StringBuilder? StreamedText;
+    /// <summary>When set, the streamed text of the chunk (delta.content, text) is appended here, unescaped UTF-8.</summary>
+    public PooledBufferWriter? StreamedText;
 }
 
 /// <summary>
@@ -113,8 +116,12 @@ internal static class UsageJson
         }
     }
 
-    /// <summary>Appends every <c>content</c> and <c>text</c> string inside the choices array; true when it is empty.</summary>
-    private static bool CollectText(ref Utf8JsonReader reader, System.Text.StringBuilder text)
+    /// <summary>
+    /// Appends every <c>content</c> and <c>text</c> string inside the choices array; true when it is empty. Runs on
+    /// every streamed event, so the text is copied as UTF-8 bytes (unescaped; never longer than the raw value)
+    /// rather than made into a string per delta.
+    /// </summary>
+    private static bool CollectText(ref Utf8JsonReader reader, PooledBufferWriter text)
     {
         var depth = reader.CurrentDepth;
         var empty = true;
@@ -126,7 +133,7 @@ internal static class UsageJson
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    text.Append(reader.GetString());
+                    text.Advance(reader.CopyString(text.GetSpan(reader.ValueSpan.Length)));
                 }
                 else
                 {

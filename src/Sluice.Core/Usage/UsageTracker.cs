@@ -12,10 +12,10 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     /// <summary>Larger non-streamed bodies (huge embedding batches) are forwarded without usage rather than buffered.</summary>
     private const int MaxTeedBody = 16 * 1024 * 1024;
 
-    /// <summary>Streamed text is kept (bounded) only to estimate usage of a stream cut short.</summary>
+    /// <summary>Streamed text (UTF-8 bytes) is kept, bounded, only to estimate usage of a stream cut short.</summary>
     private const int MaxStreamedText = 1024 * 1024;
 
-    private System.Text.StringBuilder? _streamedText;
+    private PooledBufferWriter? _streamedText;
     private PooledBufferWriter? _body;
     private bool _bodyTooLarge;
 
@@ -31,19 +31,27 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     public TimeSpan? TimeToFirstToken => FirstEventTimestamp is { } first ? time.GetElapsedTime(startTimestamp, first) : null;
 
     /// <summary>Looks at one whole SSE event; returns false when the client must not see it.</summary>
+    /// <remarks>
+    /// Runs for every event of every stream, so it allocates nothing: the model is read once, the text is copied as
+    /// bytes, and once the text is no longer wanted only events that mention <c>"usage"</c> are parsed at all.
+    /// </remarks>
     public bool ObserveEvent(ReadOnlySpan<byte> sseEvent)
     {
         var data = SseEventSplitter.DataOf(sseEvent);
         var show = true;
         if (!data.IsEmpty)
         {
-            _streamedText ??= new System.Text.StringBuilder();
-            var observation = new UsageObservation { StreamedText = Usage is null && _streamedText.Length < MaxStreamedText ? _streamedText : null };
-            if (UsageJson.TryRead(data, ref observation))
+            _streamedText ??= new PooledBufferWriter(initialCapacity: 0);
+            var collectText = Usage is null && _streamedText.Length < MaxStreamedText;
+            if (collectText || ResponseModel is null || data.IndexOf("\"usage\""u8) >= 0)
             {
-                ResponseModel ??= observation.Model;
-                Usage = observation.Usage ?? Usage;
-                show = !(dropUsageOnlyChunk && observation.IsUsageOnlyChunk);
+                var observation = new UsageObservation { Model = ResponseModel, StreamedText = collectText ? _streamedText : null };
+                if (UsageJson.TryRead(data, ref observation))
+                {
+                    ResponseModel = observation.Model;
+                    Usage = observation.Usage ?? Usage;
+                    show = !(dropUsageOnlyChunk && observation.IsUsageOnlyChunk);
+                }
             }
         }
 
@@ -102,9 +110,13 @@ internal sealed class UsageTracker(TimeProvider time, long startTimestamp, bool 
     {
         if (Usage is null && FirstEventTimestamp is not null)
         {
-            Usage = UsageEstimator.Estimate(requestBody, _streamedText?.ToString() ?? string.Empty);
+            Usage = UsageEstimator.Estimate(requestBody, _streamedText is null ? default : _streamedText.WrittenSpan);
         }
     }
 
-    public void Dispose() => _body?.Dispose();
+    public void Dispose()
+    {
+        _body?.Dispose();
+        _streamedText?.Dispose();
+    }
 }

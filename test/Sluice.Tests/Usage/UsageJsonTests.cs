@@ -60,15 +60,18 @@ public sealed class UsageJsonTests
     {
         using var splitter = new SseEventSplitter();
         var events = new List<string>();
-        foreach (var piece in new[] { "data: {\"a\"", ":1}\n\ndata: {\"b\":2}\n\nda", "ta: [DONE]\n\n" })
+        foreach (var piece in new[] { "data: {\"a\"", ":1}\n\n", "data: {\"b\":2}\n\nda", "ta: [DONE]\n\n" })
         {
             splitter.Append(Encoding.UTF8.GetBytes(piece));
             while (splitter.TryReadEvent(out var sseEvent))
             {
                 events.Add(Encoding.UTF8.GetString(sseEvent.Span));
             }
+
+            splitter.ReleaseIfDrained(); // as the copier does between reads: a pending tail must survive it
         }
 
+        Assert.True(splitter.Remainder.IsEmpty);
         Assert.Equal(["data: {\"a\":1}\n\n", "data: {\"b\":2}\n\n", "data: [DONE]\n\n"], events);
         Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(SseEventSplitter.DataOf(Encoding.UTF8.GetBytes(events[0]))));
         Assert.True(SseEventSplitter.DataOf(Encoding.UTF8.GetBytes(events[2])).IsEmpty);
