@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Sluice.Translation;
 
 namespace Sluice.Forwarding;
@@ -15,8 +16,8 @@ internal static class ResponseTranslation
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeHeaderValue EventStream = new("text/event-stream");
 
-    /// <summary>Null when done; otherwise why the provider's answer cannot be translated (a 502).</summary>
-    public static async Task<string?> ApplyAsync(HttpResponseMessage response, ResponseTranslator translator, CancellationToken cancellationToken)
+    /// <summary>Null when done; otherwise why the provider's answer cannot be translated (a 502). A translated stream is returned through <paramref name="stream"/>.</summary>
+    public static async Task<string?> ApplyAsync(HttpResponseMessage response, ResponseTranslator translator, StrongBox<TranslatingStream?> stream, CancellationToken cancellationToken)
     {
         var original = response.Content;
         var status = (int)response.StatusCode;
@@ -37,8 +38,9 @@ internal static class ResponseTranslation
         var mediaType = original.Headers.ContentType?.MediaType;
         if (string.Equals(mediaType, translator.StreamContentType, StringComparison.OrdinalIgnoreCase) && mediaType != "application/json")
         {
-            var stream = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            response.Content = new StreamContent(new TranslatingStream(stream, original, translator));
+            var upstream = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            stream.Value = new TranslatingStream(upstream, original, translator);
+            response.Content = new StreamContent(stream.Value);
             response.Content.Headers.ContentType = EventStream;
             return null;
         }

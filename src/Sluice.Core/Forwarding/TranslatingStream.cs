@@ -17,6 +17,9 @@ internal sealed class TranslatingStream(Stream upstream, HttpContent upstreamCon
     private int _pendingOffset;
     private bool _ended;
 
+    /// <summary>True once the provider's stream ended without finishing its message (an exception, a corrupt frame, an early close).</summary>
+    public bool EndedEarly { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -41,11 +44,12 @@ internal sealed class TranslatingStream(Stream upstream, HttpContent upstreamCon
             var read = await upstream.ReadAsync(_buffer.AsMemory(0, ReadSize), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                translator.CompleteStream(_pending);
+                EndedEarly = !translator.CompleteStream(_pending);
                 _ended = true;
             }
             else if (!translator.TranslateStream(_buffer!, read, _pending))
             {
+                EndedEarly = true;
                 _ended = true;
             }
         }

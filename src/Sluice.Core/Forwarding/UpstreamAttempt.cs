@@ -114,7 +114,9 @@ internal static class UpstreamAttempt
         string? problem;
         try
         {
-            problem = await ResponseTranslation.ApplyAsync(response, translator, cancellationToken).ConfigureAwait(false);
+            var stream = new System.Runtime.CompilerServices.StrongBox<TranslatingStream?>();
+            problem = await ResponseTranslation.ApplyAsync(response, translator, stream, cancellationToken).ConfigureAwait(false);
+            resources.TranslatedStream = stream.Value;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {
@@ -130,6 +132,9 @@ internal static class UpstreamAttempt
         response.Dispose();
         return Fail(forwarding, resources, AttemptFailure.Reset, GatewayError.UpstreamUnreachable, $"backend {backend.Name} ({backend.Translator.ProviderName}): {problem}");
     }
+
+    /// <summary>Whether a translated stream ended without finishing its message (its usage must then be estimated).</summary>
+    public static bool EndedEarly(AttemptResult result) => (result.Resources as AttemptResources)?.TranslatedStream?.EndedEarly == true;
 
     public static bool IsEventStream(HttpResponseMessage response) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
@@ -233,6 +238,8 @@ internal static class UpstreamAttempt
         public PooledBufferWriter? Patched { get; set; }
 
         public PooledBufferWriter? Translated { get; set; }
+
+        public TranslatingStream? TranslatedStream { get; set; }
 
         public void Dispose()
         {

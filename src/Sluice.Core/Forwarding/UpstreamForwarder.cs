@@ -35,7 +35,8 @@ internal sealed partial class UpstreamForwarder(BackendHealthRegistry health, Ti
             if (result.Accepted)
             {
                 backendHealth.RecordSuccess();
-                return (await ResponseCopier.CopyAsync(context, result, deadline, logger, usage).ConfigureAwait(false), last);
+                var outcome = await ResponseCopier.CopyAsync(context, result, deadline, logger, usage).ConfigureAwait(false);
+                return (outcome == ForwardingOutcome.Completed && UpstreamAttempt.EndedEarly(result) ? ForwardingOutcome.StreamInterrupted : outcome, last);
             }
 
             if (result.Failure == AttemptFailure.ClientAborted)

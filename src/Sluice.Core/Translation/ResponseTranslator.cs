@@ -22,8 +22,11 @@ internal abstract class ResponseTranslator : IDisposable
     /// </summary>
     public abstract bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output);
 
-    /// <summary>The upstream closed the stream: writes <c>[DONE]</c>, or an error event when it ended mid-message.</summary>
-    public abstract void CompleteStream(IBufferWriter<byte> output);
+    /// <summary>
+    /// The upstream closed the stream: writes <c>[DONE]</c> and returns true, or, when it ended mid-message, an error
+    /// event and <c>[DONE]</c> and returns false.
+    /// </summary>
+    public abstract bool CompleteStream(IBufferWriter<byte> output);
 
     public virtual void Dispose()
     {

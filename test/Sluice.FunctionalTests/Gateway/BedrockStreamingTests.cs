@@ -112,6 +112,8 @@ public sealed class BedrockStreamingTests
         Assert.Equal("throttlingException", error.GetProperty("type").GetString());
         Assert.Equal("Too many tokens, please wait.", error.GetProperty("message").GetString());
         Assert.Equal("[DONE]", events[3]);
+        var log = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(1))[0]).RootElement;
+        Assert.Equal("StreamInterrupted", log.GetProperty("outcome").GetString());
     }
 
     [Fact]
@@ -145,6 +147,11 @@ public sealed class BedrockStreamingTests
 
         Assert.Equal("upstream_interrupted", JsonDocument.Parse(events[^2]).RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal("[DONE]", events[^1]);
+        var log = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(1))[0]).RootElement;
+        Assert.Equal("StreamInterrupted", log.GetProperty("outcome").GetString());
+        Assert.True(log.GetProperty("gen_ai.usage.estimated").GetBoolean());
+        Assert.True(log.GetProperty("gen_ai.usage.output_tokens").GetInt32() > 0); // "cut short" was streamed
+        Assert.True(log.GetProperty("gen_ai.usage.input_tokens").GetInt32() > 0);
     }
 
     /// <summary>The data of each SSE event, in order.</summary>

@@ -99,15 +99,16 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         return true;
     }
 
-    public override void CompleteStream(IBufferWriter<byte> output)
+    public override bool CompleteStream(IBufferWriter<byte> output)
     {
         if (_stopped)
         {
             ChatChunkWriter.Done(output);
-            return;
+            return true;
         }
 
         ChatChunkWriter.Error(output, "AWS Bedrock closed the stream before the message ended", "upstream_error", "upstream_interrupted");
+        return false;
     }
 
     public override void TranslateError(int status, string? errorType, ReadOnlySpan<byte> body, IBufferWriter<byte> output) =>

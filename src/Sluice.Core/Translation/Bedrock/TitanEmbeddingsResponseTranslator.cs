@@ -63,7 +63,7 @@ internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base6
 
     public override bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
 
-    public override void CompleteStream(IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
+    public override bool CompleteStream(IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
 
     public override void TranslateError(int status, string? errorType, ReadOnlySpan<byte> body, IBufferWriter<byte> output) =>
         BedrockErrors.Write(status, errorType, body, output);
