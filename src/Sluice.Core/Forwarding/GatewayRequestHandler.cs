@@ -67,6 +67,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
         if (!access.Allowed)
         {
             await ClientAccessGate.DenyAsync(context.Response, access).ConfigureAwait(false);
+            Rejected(context, endpoint, started, "ClientDenied", null, null);
             return;
         }
 
@@ -74,6 +75,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
         if (status == BodyReadStatus.TooLarge)
         {
             await ErrorResponse.WriteAsync(context.Response, GatewayError.RequestTooLarge, $"the request body is larger than the gateway's limit of {snapshot.MaxRequestBodyBytes} bytes (ClientTrafficPolicy connection.bufferLimit)").ConfigureAwait(false);
+            Rejected(context, endpoint, started, "RequestTooLarge", null, null);
             return;
         }
 
@@ -95,6 +97,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                     _ => (RequestFieldsReader.DescribeMalformed(body.WrittenSpan), null),
                 };
                 await ErrorResponse.WriteAsync(context.Response, GatewayError.MalformedRequest, message, param).ConfigureAwait(false);
+                Rejected(context, endpoint, started, "MalformedRequest", null, null);
                 return;
             }
 
@@ -103,12 +106,14 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
             if (!access.Allowed)
             {
                 await ClientAccessGate.DenyAsync(context.Response, access).ConfigureAwait(false);
+                Rejected(context, endpoint, started, "ClientDenied", fields.Model, rule?.RouteName);
                 return;
             }
 
             if (rule is null)
             {
                 await ErrorResponse.WriteAsync(context.Response, GatewayError.ModelNotFound, $"the model '{fields.Model}' does not exist on this gateway: no AIGatewayRoute rule matches it. GET /v1/models lists the models served.", "model").ConfigureAwait(false);
+                Rejected(context, endpoint, started, "ModelNotFound", fields.Model, null);
                 return;
             }
 
@@ -133,6 +138,14 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
 
             LogRequest(context.Request.Path.Value!, fields.Model, forwarding?.BackendRef.Backend.Name ?? "-", context.Response.StatusCode, outcome);
         }
+    }
+
+    /// <summary>Logs and measures a request Sluice answered itself before any backend was tried.</summary>
+    private void Rejected(HttpContext context, EndpointKind endpoint, long started, string outcome, string? model, string? route)
+    {
+        var elapsed = time.GetElapsedTime(started);
+        metrics.RecordRejected(endpoint, model, context.Response.StatusCode, elapsed, context.Request.Headers);
+        accessLog.WriteRejected(context, outcome, elapsed, model, route);
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Path} model={Model} backend={Backend} status={Status} outcome={Outcome}")]

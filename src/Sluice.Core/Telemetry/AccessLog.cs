@@ -101,6 +101,50 @@ internal sealed class AccessLog : IAsyncDisposable
         _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
+    /// <summary>A request answered by Sluice itself before any backend was tried (denied, malformed, unknown model, too large).</summary>
+    public void WriteRejected(HttpContext context, string outcome, TimeSpan duration, string? model, string? route)
+    {
+        if (_lines is null)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", _time.GetUtcNow() - duration);
+            json.WriteString("method", context.Request.Method);
+            json.WriteString("path", context.Request.Path.Value);
+            if (route is not null)
+            {
+                json.WriteString("route", route);
+            }
+
+            if (model is not null)
+            {
+                json.WriteString("gen_ai.original.model", model);
+            }
+
+            json.WriteNumber("status", context.Response.StatusCode);
+            json.WriteString("outcome", outcome);
+            json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
+            if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
+            {
+                json.WriteString("x-request-id", requestId.ToString());
+            }
+
+            foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Logs, context.Request.Headers))
+            {
+                json.WriteString(attribute, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _lines?.Writer.TryComplete();

@@ -45,6 +45,27 @@ internal sealed class GatewayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TimePerTokenBuckets });
     }
 
+    /// <summary>A request Sluice answered itself before any backend: its duration, with error.type = the status.</summary>
+    public void RecordRejected(EndpointKind endpoint, string? model, int statusCode, TimeSpan elapsed, IHeaderDictionary requestHeaders)
+    {
+        var tags = new TagList
+        {
+            { "gen_ai.operation.name", endpoint.OperationName() },
+            { "error.type", statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        if (model is not null)
+        {
+            tags.Add("gen_ai.original.model", model);
+        }
+
+        foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Metrics, requestHeaders))
+        {
+            tags.Add(attribute, value);
+        }
+
+        _requestDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
     public void RecordRequest(ForwardingContext forwarding, ForwardingOutcome outcome, int statusCode, TimeSpan elapsed, UsageTracker usage, IHeaderDictionary requestHeaders)
     {
         var tags = new TagList

@@ -65,6 +65,11 @@ public sealed class ClientAuthTests : ClientAuthTestBase
         Assert.DoesNotContain("sk-guessed-key-9999", body, StringComparison.Ordinal);
         Assert.Equal("invalid_api_key", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.Empty(Upstream.Requests);
+        var log = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(1))[0]).RootElement;
+        Assert.Equal(("ClientDenied", 401), (log.GetProperty("outcome").GetString(), log.GetProperty("status").GetInt32()));
+        Assert.DoesNotContain("sk-guessed-key-9999", string.Join("\n", gateway.AccessLogLines), StringComparison.Ordinal);
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        Assert.Contains("error_type=\"401\"", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

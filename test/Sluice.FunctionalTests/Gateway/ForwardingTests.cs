@@ -88,10 +88,10 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData("{not json", 400, "not valid JSON", null)]
-    [InlineData("""{"messages":[]}""", 400, "you must provide a model parameter", "model")]
-    [InlineData("""{"model":"unknown-model","messages":[]}""", 404, "unknown-model", "model")]
-    public async Task BadRequests_GetTheOpenAIEnvelope(string body, int status, string messagePart, string? param)
+    [InlineData("{not json", 400, "not valid JSON", null, "MalformedRequest")]
+    [InlineData("""{"messages":[]}""", 400, "you must provide a model parameter", "model", "MalformedRequest")]
+    [InlineData("""{"model":"unknown-model","messages":[]}""", 404, "unknown-model", "model", "ModelNotFound")]
+    public async Task BadRequests_GetTheOpenAIEnvelope_AndAnAccessLogLine(string body, int status, string messagePart, string? param, string outcome)
     {
         await using var upstream = await TestUpstream.JsonAsync();
         await using var gateway = await GatewayUnderTest.StartAsync(Configs.OpenAI(upstream.Port));
@@ -104,6 +104,8 @@ public sealed class ForwardingTests
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal(param, error.GetProperty("param").GetString());
         Assert.Empty(upstream.Requests);
+        var log = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(1))[0]).RootElement;
+        Assert.Equal((outcome, status), (log.GetProperty("outcome").GetString(), log.GetProperty("status").GetInt32()));
     }
 
     [Fact]
