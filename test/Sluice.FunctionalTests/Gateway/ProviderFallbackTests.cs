@@ -68,6 +68,76 @@ public sealed class ProviderFallbackTests
         Assert.Equal("Hello from Bedrock", json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
     }
 
+    [Fact]
+    public async Task BedrockRegionToRegion_ThrottledRegionFallsBackToAnother_SignedForEachRegion()
+    {
+        await using var east = await FakeBedrock.StartAsync((context, _) => FakeBedrock.ErrorAsync(context, 503, "ServiceUnavailableException", "Bedrock is unable to process your request."));
+        await using var west = await FakeBedrock.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(TwoBedrockRegions(east.Port, west.Port));
+
+        using var response = await gateway.Client.SendAsync(Post("/v1/chat/completions", $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"Hello!"}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("us-east-1", Assert.Single(east.Calls).Signature.Region);
+        var westCall = Assert.Single(west.Calls);
+        Assert.True(westCall.Signature.Valid, westCall.Signature.Problem);
+        Assert.Equal("us-west-2", westCall.Signature.Region);
+        Assert.Equal("/model/us.amazon.nova-micro-v1%3A0/converse", westCall.Request.RawTarget);
+    }
+
+    private static string TwoBedrockRegions(int eastPort, int westPort)
+    {
+        var yaml = $$"""
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: AIGatewayRoute
+            metadata: {name: chat, namespace: default}
+            spec:
+              rules:
+                - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: "{{Model}}"}]}]
+                  backendRefs:
+                    - {name: bedrock-us-east-1, priority: 0}
+                    - {name: bedrock-us-west-2, priority: 1}
+            ---
+            apiVersion: gateway.envoyproxy.io/v1alpha1
+            kind: BackendTrafficPolicy
+            metadata: {name: chat-fallback, namespace: default}
+            spec:
+              targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: chat}]
+              retry:
+                numRetries: 1
+                retryOn: {triggers: [retriable-status-codes], httpStatusCodes: [429, 503]}
+            """;
+        foreach (var (region, port) in new[] { ("us-east-1", eastPort), ("us-west-2", westPort) })
+        {
+            yaml += $$"""
+
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: AIServiceBackend
+                metadata: {name: bedrock-{{region}}, namespace: default}
+                spec:
+                  schema: {name: AWSBedrock}
+                  backendRef: {name: bedrock-{{region}}, kind: Backend, group: gateway.envoyproxy.io}
+                ---
+                apiVersion: gateway.envoyproxy.io/v1alpha1
+                kind: Backend
+                metadata: {name: bedrock-{{region}}, namespace: default}
+                spec:
+                  endpoints: [{ip: {address: 127.0.0.1, port: {{port}} } }]
+                ---
+                apiVersion: aigateway.envoyproxy.io/v1beta1
+                kind: BackendSecurityPolicy
+                metadata: {name: bedrock-{{region}}, namespace: default}
+                spec:
+                  targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: bedrock-{{region}} }]
+                  type: AWSCredentials
+                  awsCredentials: {region: {{region}}, credentialsFile: {secretRef: {name: aws-credentials} } }
+                """;
+        }
+
+        return yaml + "\n" + Configs.AwsCredentialsSecret();
+    }
+
     private static string ReferenceExample(int failingPort, int bedrockPort, string caPem)
     {
         var directory = Path.Combine(Sluice.TestSupport.TestPaths.SharedReference, "examples", "provider_fallback");
