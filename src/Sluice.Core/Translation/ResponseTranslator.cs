@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 
 namespace Sluice.Translation;
 
@@ -13,7 +14,26 @@ internal abstract class ResponseTranslator : IDisposable
     public abstract string StreamContentType { get; }
 
     /// <summary>Translates a whole successful body; false when the body is not what the provider sends.</summary>
-    public abstract bool TranslateBody(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output);
+    public bool TranslateBody(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(upstream.ToArray());
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        using (document)
+        {
+            return TranslateJson(document.RootElement, output);
+        }
+    }
+
+    /// <summary>Translates a whole successful JSON answer; false when it is not what the provider sends.</summary>
+    protected abstract bool TranslateJson(JsonElement root, IBufferWriter<byte> output);
 
     /// <summary>
     /// Translates the first <paramref name="count"/> bytes of <paramref name="buffer"/>, one read (frames may be split across reads or several in one). Writes whole SSE

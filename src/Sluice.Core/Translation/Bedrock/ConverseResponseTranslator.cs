@@ -23,43 +23,29 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
 
     public override string StreamContentType => "application/vnd.amazon.eventstream";
 
-    public override bool TranslateBody(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output)
+    protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(upstream.ToArray());
-        }
-        catch (JsonException)
+        var content = ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(root, "output"), "message"), "content");
+        if (content.ValueKind != JsonValueKind.Array)
         {
             return false;
         }
 
-        using (document)
-        {
-            var root = document.RootElement;
-            var content = ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(root, "output"), "message"), "content");
-            if (content.ValueKind != JsonValueKind.Array)
-            {
-                return false;
-            }
-
-            using var writer = new Utf8JsonWriter(output, WriterOptions);
-            writer.WriteStartObject();
-            writer.WriteString("id", id);
-            writer.WriteString("object", "chat.completion");
-            writer.WriteNumber("created", created);
-            writer.WriteString("model", model);
-            writer.WriteStartArray("choices");
-            writer.WriteStartObject();
-            writer.WriteNumber("index", 0);
-            WriteMessage(writer, content);
-            writer.WriteString("finish_reason", BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            ChatUsageJson.Write(writer, UsageOf(ChatMessageParts.Get(root, "usage")));
-            writer.WriteEndObject();
-        }
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteString("object", "chat.completion");
+        writer.WriteNumber("created", created);
+        writer.WriteString("model", model);
+        writer.WriteStartArray("choices");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", 0);
+        WriteMessage(writer, content);
+        writer.WriteString("finish_reason", BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        ChatUsageJson.Write(writer, UsageOf(ChatMessageParts.Get(root, "usage")));
+        writer.WriteEndObject();
 
         return true;
     }

@@ -10,53 +10,40 @@ internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base6
 {
     public override string StreamContentType => "application/json";
 
-    public override bool TranslateBody(ReadOnlySpan<byte> upstream, IBufferWriter<byte> output)
+    protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(upstream.ToArray());
-        }
-        catch (JsonException)
+        var embedding = ChatMessageParts.Get(root, "embedding");
+        if (embedding.ValueKind != JsonValueKind.Array)
         {
             return false;
         }
 
-        using (document)
+        var tokens = ChatMessageParts.Get(root, "inputTextTokenCount") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : 0;
+        using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("object", "list");
+        writer.WriteStartArray("data");
+        writer.WriteStartObject();
+        writer.WriteString("object", "embedding");
+        writer.WriteNumber("index", 0);
+        writer.WritePropertyName("embedding");
+        if (base64)
         {
-            var embedding = ChatMessageParts.Get(document.RootElement, "embedding");
-            if (embedding.ValueKind != JsonValueKind.Array)
-            {
-                return false;
-            }
-
-            var tokens = ChatMessageParts.Get(document.RootElement, "inputTextTokenCount") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : 0;
-            using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
-            writer.WriteStartObject();
-            writer.WriteString("object", "list");
-            writer.WriteStartArray("data");
-            writer.WriteStartObject();
-            writer.WriteString("object", "embedding");
-            writer.WriteNumber("index", 0);
-            writer.WritePropertyName("embedding");
-            if (base64)
-            {
-                writer.WriteBase64StringValue(Float32Bytes(embedding));
-            }
-            else
-            {
-                embedding.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteString("model", model);
-            writer.WriteStartObject("usage");
-            writer.WriteNumber("prompt_tokens", tokens);
-            writer.WriteNumber("total_tokens", tokens);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WriteBase64StringValue(Float32Bytes(embedding));
         }
+        else
+        {
+            embedding.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteString("model", model);
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", tokens);
+        writer.WriteNumber("total_tokens", tokens);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
 
         return true;
     }
