@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sluice.Translation.Chat;
 using Sluice.Usage;
@@ -12,16 +11,10 @@ namespace Sluice.Translation.Bedrock;
 /// reads and writes counted in prompt_tokens. Streams: messageStart → role, text deltas → content, toolUse start
 /// and input deltas → tool call chunks, messageStop → finish_reason, metadata → a usage chunk, then <c>[DONE]</c>.
 /// </summary>
-internal sealed class ConverseResponseTranslator(string id, string model, long created) : ResponseTranslator
+internal sealed class ConverseResponseTranslator(string id, string model, long created) : EventStreamResponseTranslator
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly ChatChunkWriter _chunks = new(id, model, created);
     private readonly Dictionary<int, int> _toolCallByBlock = [];
-    private EventStreamFrames? _frames;
-    private bool _stopped;
-
-    public override string StreamContentType => "application/vnd.amazon.eventstream";
 
     protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
@@ -31,7 +24,7 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
             return false;
         }
 
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("id", id);
         writer.WriteString("object", "chat.completion");
@@ -50,59 +43,7 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         return true;
     }
 
-    public override bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output)
-    {
-        _frames ??= new EventStreamFrames();
-        var frames = _frames.Feed(buffer, count, out var error);
-        foreach (var frame in frames)
-        {
-            var messageType = EventStreamFrames.Header(frame, ":message-type");
-            if (messageType is "exception" or "error")
-            {
-                var type = EventStreamFrames.Header(frame, ":exception-type") ?? EventStreamFrames.Header(frame, ":error-code") ?? "BedrockError";
-                var message = EventStreamFrames.Header(frame, ":error-message") ?? BedrockErrors.MessageOf(frame.Payload) ?? type;
-                ChatChunkWriter.Error(output, message, type, type);
-                return false;
-            }
-
-            try
-            {
-                TranslateEvent(EventStreamFrames.Header(frame, ":event-type"), frame.Payload, output);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
-            {
-                ChatChunkWriter.Error(output, $"AWS Bedrock sent an event Sluice cannot read ({EventStreamFrames.Header(frame, ":event-type")}): {ex.Message}", "upstream_error", "upstream_stream_corrupt");
-                return false;
-            }
-        }
-
-        if (error is not null)
-        {
-            ChatChunkWriter.Error(output, $"the AWS event stream from Bedrock is corrupt: {error}", "upstream_error", "upstream_stream_corrupt");
-            return false;
-        }
-
-        return true;
-    }
-
-    public override bool CompleteStream(IBufferWriter<byte> output)
-    {
-        if (_stopped)
-        {
-            ChatChunkWriter.Done(output);
-            return true;
-        }
-
-        ChatChunkWriter.Error(output, "AWS Bedrock closed the stream before the message ended", "upstream_error", "upstream_interrupted");
-        return false;
-    }
-
-    public override void TranslateError(int status, string? errorType, ReadOnlySpan<byte> body, IBufferWriter<byte> output) =>
-        BedrockErrors.Write(status, errorType, body, output);
-
-    public override void Dispose() => _frames?.Dispose();
-
-    private void TranslateEvent(string? eventType, byte[] payload, IBufferWriter<byte> output)
+    protected override void TranslateEvent(string? eventType, byte[] payload, IBufferWriter<byte> output)
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
@@ -125,7 +66,7 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
                 Delta(root, output);
                 break;
             case "messageStop":
-                _stopped = true;
+                Stopped = true;
                 _chunks.Finish(output, BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
                 break;
             case "metadata":

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Sluice.Translation.Chat;
+
+namespace Sluice.Translation.Bedrock;
+
+/// <summary>Converse's message and content-block shapes: <c>{"role", "content": [{"text"}, {"image"}, {"toolUse"}, {"toolResult"}]}</c>.</summary>
+internal sealed class ConverseContent : IChatContentWriter
+{
+    public static readonly ConverseContent Instance = new();
+
+    public void BeginMessage(Utf8JsonWriter writer, string role)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", role);
+        writer.WriteStartArray("content");
+    }
+
+    public void EndMessage(Utf8JsonWriter writer)
+    {
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public void Text(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("text", text);
+        writer.WriteEndObject();
+    }
+
+    public void Image(Utf8JsonWriter writer, string format, string base64)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("image");
+        writer.WriteString("format", format);
+        writer.WriteStartObject("source");
+        writer.WriteString("bytes", base64);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("toolUse");
+        writer.WriteString("toolUseId", id);
+        writer.WriteString("name", name);
+        writer.WritePropertyName("input");
+        writer.WriteRawValue(inputJson, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("toolResult");
+        writer.WriteString("toolUseId", toolCallId);
+        writer.WriteStartArray("content");
+        Text(writer, text);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}
