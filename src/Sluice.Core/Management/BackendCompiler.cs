@@ -6,6 +6,7 @@ using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
 using Sluice.Model;
 using Sluice.Translation;
+using Sluice.Translation.Anthropic;
 using Sluice.Translation.Bedrock;
 
 namespace Sluice.Management;
@@ -15,7 +16,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
 {
     private static readonly HashSet<string> PlannedSchemas = new(StringComparer.Ordinal)
     {
-        "AWSAnthropic", "GCPVertexAI", "GCPAnthropic", "Anthropic", "Cohere",
+        "GCPVertexAI", "GCPAnthropic", "Anthropic", "Cohere",
     };
 
     private readonly Dictionary<(string Namespace, string Name), BackendSecurityPolicyConfig> _policies = IndexPolicies(set, diagnostics);
@@ -81,10 +82,12 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
                 return new AzureOpenAITranslator(schema.Version);
             case "AWSBedrock":
                 return new BedrockTranslator(auth.Time);
+            case "AWSAnthropic":
+                return new AnthropicTranslator(schema.Version, auth.Time);
             case "":
                 return null;
             case var name when PlannedSchemas.Contains(name):
-                diagnostics.Error(location, $"schema {name} is not supported yet (supported: OpenAI, AzureOpenAI, AWSBedrock)");
+                diagnostics.Error(location, $"schema {name} is not supported yet (supported: OpenAI, AzureOpenAI, AWSBedrock, AWSAnthropic)");
                 return null;
             default:
                 diagnostics.Error(location, $"'{schema.Name}' is not a schema (OpenAI, AzureOpenAI, AWSBedrock, AWSAnthropic, GCPVertexAI, GCPAnthropic, Anthropic, Cohere)");

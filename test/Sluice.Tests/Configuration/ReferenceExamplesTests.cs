@@ -20,6 +20,8 @@ public sealed class ReferenceExamplesTests : IDisposable
     [InlineData("basic/openai.yaml,basic/anthropic-openai-local.yaml")]
     [InlineData("basic/tars.yaml")]
     [InlineData("gateway-config/comprehensive.yaml")]
+    [InlineData("basic/aws.yaml")]
+    [InlineData("basic/aws-bedrock-openai-anthropic.yaml")]
     [InlineData("basic/aws-irsa.yaml")]
     [InlineData("basic/aws-pod-identity.yaml")]
     [InlineData("provider_fallback/base.yaml,provider_fallback/fallback.yaml")]
@@ -33,8 +35,6 @@ public sealed class ReferenceExamplesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("basic/aws.yaml", "not supported yet")]
-    [InlineData("basic/aws-bedrock-openai-anthropic.yaml", "not supported yet")]
     [InlineData("basic/gcp_vertex.yaml", "not supported yet")]
     [InlineData("basic/anthropic.yaml", "not supported yet")]
     [InlineData("basic/cohere.yaml", "not supported yet")]

@@ -13,7 +13,7 @@ internal static class ConverseRequestWriter
 {
     public static TranslationResult Write(JsonElement request, string upstreamModel, Utf8JsonWriter writer)
     {
-        var known = CheckFields(request);
+        var known = ChatRequestFields.CheckSupported(request, "AWS Bedrock Converse");
         if (!known.Succeeded)
         {
             return known;
@@ -55,42 +55,9 @@ internal static class ConverseRequestWriter
         return result;
     }
 
-    private static TranslationResult CheckFields(JsonElement request)
-    {
-        foreach (var property in request.EnumerateObject())
-        {
-            if (ChatMessageParts.IsMissing(property.Value))
-            {
-                continue;
-            }
-
-            switch (property.Name)
-            {
-                case "model" or "messages" or "stream" or "stream_options" or "temperature" or "top_p" or "max_tokens"
-                    or "max_completion_tokens" or "stop" or "tools" or "tool_choice" or "reasoning_effort" or "thinking"
-                    or "user" or "metadata" or "store" or "parallel_tool_calls":
-                    continue;
-                case "n" when property.Value.ValueKind == JsonValueKind.Number && property.Value.GetDouble() == 1:
-                    continue;
-                case "response_format" when ChatMessageParts.Get(property.Value, "type").ValueEquals("text"):
-                    continue;
-                default:
-                    return TranslationResult.Unsupported(property.Name, $"'{property.Name}' has no AWS Bedrock Converse equivalent; remove it or route this model to another backend");
-            }
-        }
-
-        return ChatMessageParts.Get(request, "messages").ValueKind == JsonValueKind.Array
-            ? TranslationResult.Ok
-            : TranslationResult.Unsupported("messages", "messages must be an array");
-    }
-
     private static TranslationResult InferenceConfig(JsonElement request, Utf8JsonWriter writer)
     {
-        var maxTokens = ChatMessageParts.Get(request, "max_completion_tokens");
-        if (ChatMessageParts.IsMissing(maxTokens))
-        {
-            maxTokens = ChatMessageParts.Get(request, "max_tokens");
-        }
+        var maxTokens = ChatRequestFields.MaxTokens(request);
 
         var temperature = ChatMessageParts.Get(request, "temperature");
         var topP = ChatMessageParts.Get(request, "top_p");

@@ -37,6 +37,11 @@ internal abstract class EventStreamResponseTranslator : ResponseTranslator
             {
                 TranslateEvent(EventStreamFrames.Header(frame, ":event-type"), frame.Payload, output);
             }
+            catch (ProviderStreamError ex)
+            {
+                ChatChunkWriter.Error(output, ex.Message, ex.Type, ex.Type);
+                return false;
+            }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
             {
                 ChatChunkWriter.Error(output, $"AWS Bedrock sent an event Sluice cannot read ({EventStreamFrames.Header(frame, ":event-type")}): {ex.Message}", "upstream_error", "upstream_stream_corrupt");
@@ -72,4 +77,10 @@ internal abstract class EventStreamResponseTranslator : ResponseTranslator
 
     /// <summary>Translates one event (its <c>:event-type</c> and JSON payload) into zero or more SSE chunks.</summary>
     protected abstract void TranslateEvent(string? eventType, byte[] payload, IBufferWriter<byte> output);
+}
+
+/// <summary>An error the provider reported inside an event (not as an exception frame); ends the stream with it.</summary>
+internal sealed class ProviderStreamError(string type, string message) : Exception(message)
+{
+    public string Type { get; } = type;
 }
