@@ -38,7 +38,7 @@ public sealed class BedrockAnthropicTests
         Assert.Equal("/model/anthropic.claude-3-5-sonnet-20241022-v2%3A0/invoke", call.Request.RawTarget);
         var sent = call.Body;
         Assert.Equal("bedrock-2023-05-31", sent.GetProperty("anthropic_version").GetString());
-        Assert.Equal(4096, sent.GetProperty("max_tokens").GetInt32()); // Anthropic requires it; the client set none
+        Assert.Equal(4096 + 1024, sent.GetProperty("max_tokens").GetInt32()); // required by Anthropic, above the thinking budget
         Assert.False(sent.TryGetProperty("model", out _));
         Assert.False(sent.TryGetProperty("stream", out _));
         Assert.Equal("""[{"type":"text","text":"Be brief."}]""", sent.GetProperty("system").GetRawText());

@@ -5,7 +5,8 @@ namespace Sluice.Translation.Anthropic;
 
 /// <summary>
 /// OpenAI chat request → Anthropic Messages body for Bedrock's InvokeModel: <c>anthropic_version</c>,
-/// <c>max_tokens</c> (required by Anthropic: the request's, else <see cref="DefaultMaxTokens"/>), <c>system</c>,
+/// <c>max_tokens</c> (required by Anthropic: the request's, else <see cref="DefaultMaxTokens"/> plus any thinking
+/// budget), <c>system</c>,
 /// <c>messages</c>, sampling fields, <c>tools</c>, <c>tool_choice</c> and <c>thinking</c>. No <c>model</c> or
 /// <c>stream</c>: Bedrock takes both from the path.
 /// </summary>
@@ -42,7 +43,7 @@ internal static class AnthropicRequestWriter
             writer.WriteEndArray();
         }
 
-        result = Sampling(request, writer);
+        result = Sampling(request, writer, ThinkingBudget(request));
         if (result.Succeeded)
         {
             result = Tools(request, writer);
@@ -57,12 +58,13 @@ internal static class AnthropicRequestWriter
         return result;
     }
 
-    private static TranslationResult Sampling(JsonElement request, Utf8JsonWriter writer)
+    private static TranslationResult Sampling(JsonElement request, Utf8JsonWriter writer, int thinkingBudget)
     {
         var maxTokens = ChatRequestFields.MaxTokens(request);
         if (ChatMessageParts.IsMissing(maxTokens))
         {
-            writer.WriteNumber("max_tokens", DefaultMaxTokens);
+            // Anthropic counts thinking inside max_tokens and requires max_tokens above the budget.
+            writer.WriteNumber("max_tokens", DefaultMaxTokens + thinkingBudget);
         }
         else
         {
@@ -78,6 +80,13 @@ internal static class AnthropicRequestWriter
                 writer.WritePropertyName(to);
                 value.WriteTo(writer);
             }
+        }
+
+        if (ChatMessageParts.Get(request, "user") is { ValueKind: JsonValueKind.String } user)
+        {
+            writer.WriteStartObject("metadata");
+            writer.WriteString("user_id", user.GetString());
+            writer.WriteEndObject();
         }
 
         var stopElement = ChatMessageParts.Get(request, "stop");
@@ -152,6 +161,19 @@ internal static class AnthropicRequestWriter
         }
 
         return TranslationResult.Ok;
+    }
+
+    /// <summary>The thinking budget the request asks for (a <c>thinking</c> object or <c>reasoning_effort</c>), else 0.</summary>
+    private static int ThinkingBudget(JsonElement request)
+    {
+        var thinking = ChatMessageParts.Get(request, "thinking");
+        if (ChatMessageParts.Get(thinking, "budget_tokens") is { ValueKind: JsonValueKind.Number } budget && budget.TryGetInt32(out var tokens))
+        {
+            return tokens;
+        }
+
+        var effort = ChatMessageParts.Get(request, "reasoning_effort");
+        return effort.ValueKind == JsonValueKind.String && ReasoningBudget.Tokens(effort.GetString()) is { } effortBudget ? effortBudget : 0;
     }
 
     private static TranslationResult Thinking(JsonElement request, Utf8JsonWriter writer)
