@@ -37,4 +37,7 @@ internal enum ForwardingOutcome
     ClientAborted,
     AuthFailed,
     NoBackend,
+
+    /// <summary>Refused by a token rate limit before anything was sent upstream.</summary>
+    RateLimited,
 }
