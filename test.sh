@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test of the solution on a fresh machine. Installs nothing today: the suite needs only the .NET SDK
-# (pinned by global.json). Tests that need system services will install them here (apt-get) when missing.
+# Runs every test of the solution on a fresh machine: the .NET SDK (pinned by global.json) is required; system
+# services the tests need are installed here (apt-get) when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK is required (https://dot.net)" >&2
   exit 1
+fi
+
+# The Redis rate-limit tests start their own redis-server (a free port, a temp dir) and kill it afterwards.
+if ! command -v redis-server >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "test.sh: installing redis-server (apt-get)"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
 fi
 
 log=$(mktemp)

@@ -40,4 +40,7 @@ internal enum ForwardingOutcome
 
     /// <summary>The request cannot be expressed in the backend's API.</summary>
     Untranslatable,
+
+    /// <summary>Refused by a token rate limit before anything was sent upstream.</summary>
+    RateLimited,
 }

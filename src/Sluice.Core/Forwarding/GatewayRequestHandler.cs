@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Sluice.ClientAuth;
 using Sluice.Management;
 using Sluice.Model;
+using Sluice.RateLimiting;
 using Sluice.Routing;
 using Sluice.Telemetry;
 using Sluice.Translation;
@@ -11,7 +12,7 @@ using Sluice.Usage;
 namespace Sluice.Forwarding;
 
 /// <summary>The data plane's entry point: endpoint dispatch, body reading, routing, then the upstream forwarder.</summary>
-internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, GatewayMetrics metrics, AccessLog accessLog, HeaderAttributeMapping headerAttributes, ILogger<GatewayRequestHandler> logger, TimeProvider time)
+internal sealed partial class GatewayRequestHandler(ConfigManager configs, UpstreamForwarder forwarder, RateLimiter rateLimiter, GatewayMetrics metrics, AccessLog accessLog, HeaderAttributeMapping headerAttributes, ILogger<GatewayRequestHandler> logger, TimeProvider time)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -117,22 +118,55 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 return;
             }
 
+            RateLimitTicket? ticket = null;
+            if (rule.RateLimit is { } rateLimit)
+            {
+                var admission = await rateLimiter.AdmitAsync(rateLimit, rule.Costs, context.Request.Headers, fields.Model, body.WrittenMemory).ConfigureAwait(false);
+                if (admission.Decision != RateLimitDecision.Admitted)
+                {
+                    await RateLimitResponse.WriteAsync(context.Response, admission).ConfigureAwait(false);
+                    Rejected(context, endpoint, started, ForwardingOutcome.RateLimited.ToString(), fields.Model, rule.RouteName);
+                    return;
+                }
+
+                ticket = admission.Ticket;
+            }
+
             // Sluice asks for streamed usage on the client's behalf, and then holds the usage-only chunk back.
             var injectsUsage = fields.Stream && endpoint is EndpointKind.ChatCompletions or EndpointKind.Completions
                 && fields.StreamOptions != StreamOptionsState.IncludesUsage;
             using var usage = new UsageTracker(time, started, injectsUsage);
             using var span = GatewayTracing.Start(endpoint, fields.Model);
-            var (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields, rule, body, usage).ConfigureAwait(false);
-            if (forwarding is not null)
+            var outcome = ForwardingOutcome.ClientAborted;
+            ForwardingContext? forwarding = null;
+            long[] costs = [];
+            try
             {
-                if (outcome is ForwardingOutcome.ClientAborted or ForwardingOutcome.StreamInterrupted or ForwardingOutcome.Timeout)
+                (outcome, forwarding) = await forwarder.ForwardAsync(context, endpoint, fields, rule, body, usage).ConfigureAwait(false);
+                if (forwarding is not null && outcome is ForwardingOutcome.ClientAborted or ForwardingOutcome.StreamInterrupted or ForwardingOutcome.Timeout)
                 {
                     usage.EstimateIfMissing(body.WrittenSpan);
                 }
 
+                if (usage.Usage is { } tokens)
+                {
+                    costs = rule.Costs.Compute(tokens);
+                }
+            }
+            finally
+            {
+                // The response has ended (completed, failed, or the client left): charge what it cost.
+                if (ticket is not null)
+                {
+                    await rateLimiter.CompleteAsync(ticket, costs).ConfigureAwait(false);
+                }
+            }
+
+            if (forwarding is not null)
+            {
                 var elapsed = time.GetElapsedTime(started);
                 metrics.RecordRequest(forwarding, outcome, context.Response.StatusCode, elapsed, usage, context.Request.Headers);
-                accessLog.Write(context, forwarding, outcome, elapsed, usage);
+                accessLog.Write(context, forwarding, outcome, elapsed, usage, costs);
                 GatewayTracing.Complete(span, forwarding, outcome, context.Response.StatusCode, usage, headerAttributes, context.Request.Headers);
             }
 

@@ -12,6 +12,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Sluice.Forwarding;
 using Sluice.Management;
+using Sluice.RateLimiting;
 using Sluice.Routing;
 using Sluice.Telemetry;
 
@@ -108,6 +109,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(services => new AccessLog(options.AccessLog, services.GetRequiredService<TimeProvider>(), options.HeaderAttributes));
         builder.Services.AddSingleton<BackendHealthRegistry>();
         builder.Services.AddSingleton<UpstreamForwarder>();
+        builder.Services.AddSingleton(services => RateLimiter.Create(options.RateLimit, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.RateLimit")));
         builder.Services.AddSingleton<GatewayRequestHandler>();
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();

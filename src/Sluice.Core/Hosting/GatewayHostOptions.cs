@@ -1,3 +1,4 @@
+using Sluice.RateLimiting;
 using Sluice.Telemetry;
 
 namespace Sluice.Hosting;
@@ -23,6 +24,9 @@ internal sealed record GatewayHostOptions
 
     /// <summary>Request headers copied into metrics, spans and the access log (OTEL_AIGW_*_REQUEST_HEADER_ATTRIBUTES).</summary>
     public HeaderAttributeMapping HeaderAttributes { get; init; } = HeaderAttributeMapping.FromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>Where rate-limit counters live, the failure mode and admission reservations.</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
 
     /// <summary>Where the JSON access log goes (one line per request); null turns it off.</summary>
     public TextWriter? AccessLog { get; init; }

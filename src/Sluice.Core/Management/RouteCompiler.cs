@@ -10,6 +10,7 @@ namespace Sluice.Management;
 internal sealed class RouteCompiler(
     IReadOnlyDictionary<(string Namespace, string Name), (AIServiceBackendConfig Config, BackendModel? Model)> backends,
     TrafficPolicyCompiler trafficPolicies,
+    RateLimitCompiler rateLimits,
     DiagnosticBag diagnostics)
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
@@ -21,9 +22,11 @@ internal sealed class RouteCompiler(
 
     public void Compile(AIGatewayRouteConfig route)
     {
+        var costs = rateLimits.Costs(route);
+        var rateLimit = rateLimits.RateLimit(route, costs);
         for (var ruleIndex = 0; ruleIndex < route.Rules.Count; ruleIndex++)
         {
-            CompileRule(route, route.Rules[ruleIndex], ruleIndex);
+            CompileRule(route, route.Rules[ruleIndex], ruleIndex, costs, rateLimit);
         }
     }
 
@@ -39,7 +42,7 @@ internal sealed class RouteCompiler(
         return new RouteTable(ordered);
     }
 
-    private void CompileRule(AIGatewayRouteConfig route, RouteRuleConfig rule, int ruleIndex)
+    private void CompileRule(AIGatewayRouteConfig route, RouteRuleConfig rule, int ruleIndex, RequestCostsModel costs, RateLimitPolicyModel? rateLimit)
     {
         var rulePath = $"spec.rules[{ruleIndex}]";
         var groups = new SortedDictionary<int, List<BackendRefModel>>();
@@ -87,6 +90,8 @@ internal sealed class RouteCompiler(
         {
             Retry = retry,
             Health = health,
+            Costs = costs,
+            RateLimit = rateLimit,
             RouteName = $"{route.Meta.Namespace}/{route.Meta.Name}",
             RuleName = rule.Name ?? ruleIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Hostnames = route.Hostnames,

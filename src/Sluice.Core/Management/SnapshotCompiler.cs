@@ -18,14 +18,19 @@ internal static class SnapshotCompiler
     public static GatewaySnapshot? Compile(ConfigSet set, int generation, UpstreamClientPool clients, AuthServices auth, DiagnosticBag diagnostics, TimeProvider time)
     {
         var index = new ResourceIndex(set, diagnostics);
-        var backendCompiler = new BackendCompiler(set, index, clients, auth, ForwardProxy(set, index, diagnostics), diagnostics);
+        var gatewayWide = GatewayWide(set, index, diagnostics);
+        var forwardProxy = gatewayWide.Select(static c => c.ForwardProxyAddress).FirstOrDefault(static p => p is not null);
+        var globalCosts = gatewayWide.FirstOrDefault(static c => c.GlobalLlmRequestCosts.Count > 0)?.GlobalLlmRequestCosts ?? [];
+        var backendCompiler = new BackendCompiler(set, index, clients, auth, forwardProxy, diagnostics);
         var backends = new Dictionary<(string, string), (AIServiceBackendConfig, BackendModel?)>();
         foreach (var config in set.OfType<AIServiceBackendConfig>())
         {
             backends.TryAdd((config.Meta.Namespace, config.Meta.Name), (config, backendCompiler.Compile(config)));
         }
 
-        var routeCompiler = new RouteCompiler(backends, new TrafficPolicyCompiler(set), diagnostics);
+        var trafficPolicies = new TrafficPolicyCompiler(set);
+        var rateLimits = new RateLimitCompiler(trafficPolicies, globalCosts, diagnostics);
+        var routeCompiler = new RouteCompiler(backends, trafficPolicies, rateLimits, diagnostics);
         var routeCount = 0;
         foreach (var route in set.OfType<AIGatewayRouteConfig>())
         {
@@ -64,10 +69,10 @@ internal static class SnapshotCompiler
         };
     }
 
-    /// <summary>The forward proxy of the GatewayConfig a Gateway names in its gateway-config annotation.</summary>
-    private static string? ForwardProxy(ConfigSet set, ResourceIndex index, DiagnosticBag diagnostics)
+    /// <summary>The GatewayConfigs Gateways name in their gateway-config annotation, in order (Sluice serves one listener: the first setting wins).</summary>
+    private static List<GatewayWideConfig> GatewayWide(ConfigSet set, ResourceIndex index, DiagnosticBag diagnostics)
     {
-        string? proxy = null;
+        var chosen = new List<GatewayWideConfig>();
         var referenced = new HashSet<(string, string)>();
         foreach (var gateway in set.OfType<GatewayConfig>())
         {
@@ -84,7 +89,7 @@ internal static class SnapshotCompiler
                 continue;
             }
 
-            proxy ??= config.ForwardProxyAddress;
+            chosen.Add(config);
         }
 
         foreach (var config in set.OfType<GatewayWideConfig>())
@@ -95,7 +100,7 @@ internal static class SnapshotCompiler
             }
         }
 
-        return proxy;
+        return chosen;
     }
 
     private static int? ListenerPort(ConfigSet set, DiagnosticBag diagnostics)

@@ -6,7 +6,7 @@ namespace Sluice.Management;
 /// <summary>
 /// Finds the BackendTrafficPolicy of each AIGatewayRoute (targeted as the HTTPRoute of the same name, as Envoy AI
 /// Gateway generates it, or as the AIGatewayRoute) and compiles its retry and passive-health settings; a policy on
-/// the Gateway applies to routes without their own.
+/// the Gateway applies to routes without their own. Rate limits are compiled by <see cref="RateLimitCompiler"/>.
 /// </summary>
 internal sealed class TrafficPolicyCompiler
 {
@@ -33,13 +33,19 @@ internal sealed class TrafficPolicyCompiler
 
     public (RetryPolicyModel Retry, PassiveHealthModel Health) For(ResourceMeta route)
     {
-        if (!_byRoute.TryGetValue((route.Namespace, route.Name), out var policy) && !_byGatewayNamespace.TryGetValue(route.Namespace, out policy))
+        if (PolicyOf(route) is not { } policy)
         {
             return (RetryPolicyModel.None, PassiveHealthModel.Default);
         }
 
         return (Retry(policy.Retry), Health(policy.PassiveHealth));
     }
+
+    /// <summary>The route's own policy, else its Gateway's (no merging, as in Envoy Gateway).</summary>
+    public BackendTrafficPolicyConfig? PolicyOf(ResourceMeta route) =>
+        _byRoute.TryGetValue((route.Namespace, route.Name), out var policy) || _byGatewayNamespace.TryGetValue(route.Namespace, out policy)
+            ? policy
+            : null;
 
     private static RetryPolicyModel Retry(RetryConfig? config)
     {

@@ -22,6 +22,12 @@ internal sealed class RouteRuleModel
 
     public PassiveHealthModel Health { get; init; } = PassiveHealthModel.Default;
 
+    /// <summary>The route's llmRequestCosts (over the GatewayConfig's globals), computed when a response ends.</summary>
+    public RequestCostsModel Costs { get; init; } = RequestCostsModel.None;
+
+    /// <summary>The route's token rate limits, if a BackendTrafficPolicy sets any.</summary>
+    public RateLimitPolicyModel? RateLimit { get; init; }
+
     public override string ToString() => $"{RouteName} rule {RuleName}";
 }
 

@@ -12,7 +12,7 @@ namespace Sluice.Telemetry;
 
 /// <summary>
 /// One JSON line per forwarded request: time, route, backend, models (original, request, response), status,
-/// duration, time to first token and token counts. Never bodies or credentials. Lines are rendered on the request
+/// duration, time to first token, token counts and llmRequestCosts. Never bodies or credentials. Lines are rendered on the request
 /// path (small) and written by a background task, so a slow stdout never delays a response.
 /// </summary>
 internal sealed class AccessLog : IAsyncDisposable
@@ -39,7 +39,8 @@ internal sealed class AccessLog : IAsyncDisposable
         _writer = WriteLinesAsync(_lines.Reader, output);
     }
 
-    public void Write(HttpContext context, ForwardingContext forwarding, ForwardingOutcome outcome, TimeSpan duration, UsageTracker usage)
+    /// <param name="costs">The route's llmRequestCosts for this request, in <c>forwarding.Rule.Costs</c> key order (empty: none or no usage).</param>
+    public void Write(HttpContext context, ForwardingContext forwarding, ForwardingOutcome outcome, TimeSpan duration, UsageTracker usage, long[]? costs = null)
     {
         if (_lines is null)
         {
@@ -83,6 +84,18 @@ internal sealed class AccessLog : IAsyncDisposable
                 {
                     json.WriteBoolean("gen_ai.usage.estimated", true);
                 }
+            }
+
+            if (costs is { Length: > 0 })
+            {
+                var keys = forwarding.Rule.Costs.Keys;
+                json.WriteStartObject("costs");
+                for (var i = 0; i < costs.Length; i++)
+                {
+                    json.WriteNumber(keys[i], costs[i]);
+                }
+
+                json.WriteEndObject();
             }
 
             if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))

@@ -22,6 +22,9 @@ internal static class UsageEstimator
         return new TokenUsage(input, 0, 0, output, 0, input + output) { Estimated = true };
     }
 
+    /// <summary>The prompt's tokens (messages, prompt or input) of a request body.</summary>
+    public static long PromptTokens(ReadOnlySpan<byte> requestBody) => CountTokens(PromptText(requestBody));
+
     private static int CountTokens(string text) => text.Length == 0 ? 0 : Tokenizer.Value.CountTokens(text);
 
     /// <summary>Every string under messages[].content (text parts included), prompt or input.</summary>

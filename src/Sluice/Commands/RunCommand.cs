@@ -7,6 +7,7 @@ using Sluice.Configuration.Loading;
 using Sluice.Forwarding;
 using Sluice.Hosting;
 using Sluice.Management;
+using Sluice.RateLimiting;
 using Sluice.Simulator;
 
 namespace Sluice.Cli.Commands;
@@ -21,19 +22,34 @@ internal static class RunCommand
         var adminPort = new Option<int>("--admin-port") { Description = "Port for /health, /ready and /metrics", DefaultValueFactory = static _ => GatewayHostOptions.DefaultAdminPort };
         var address = new Option<string>("--address") { Description = "Address to bind both listeners to", DefaultValueFactory = static _ => "0.0.0.0" };
         var accessLog = new Option<string>("--access-log") { Description = "JSON access log, one line per request: stdout, off, or a file path (appended)", DefaultValueFactory = static _ => "stdout" };
+        var rateLimitRedis = new Option<string?>("--rate-limit-redis") { Description = "Keep Global rate-limit counters in this Redis (host:port[,password=...,ssl=true]), shared by every replica (default: SLUICE_RATELIMIT_REDIS, else in process)" };
+        var rateLimitFailureMode = new Option<string?>("--rate-limit-failure-mode") { Description = "When Redis is unreachable: open (admit uncounted) or closed (503) (default: SLUICE_RATELIMIT_FAILURE_MODE, else open)" };
+        var rateLimitReservation = new Option<string?>("--rate-limit-reservation") { Description = "on: reserve each request's estimated token cost at admission, so concurrent requests overshoot a limit by at most one reservation (default: SLUICE_RATELIMIT_RESERVATION, else off)" };
+        var rateLimitReserveOutput = new Option<int?>("--rate-limit-reserve-output-tokens") { Description = $"Output tokens reserved for a request without max_tokens (default: SLUICE_RATELIMIT_RESERVE_OUTPUT_TOKENS, else {RateLimitOptions.DefaultReserveOutputTokens})" };
         var logLevel = CliLogging.LevelOption();
         var command = new Command("run", "Serve the gateway. With no PATH: Azure OpenAI or OpenAI from environment variables, else the built-in simulator.")
         {
-            paths, port, adminPort, address, accessLog, logLevel,
+            paths, port, adminPort, address, accessLog, rateLimitRedis, rateLimitFailureMode, rateLimitReservation, rateLimitReserveOutput, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            RateLimitOptions rateLimit;
+            try
+            {
+                rateLimit = RateLimitSettings(parse.GetValue(rateLimitRedis), parse.GetValue(rateLimitFailureMode), parse.GetValue(rateLimitReservation), parse.GetValue(rateLimitReserveOutput));
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                Console.Error.WriteLine($"sluice: {ex.Message}");
+                return ExitCodes.InvalidConfig;
+            }
+
             var accessLogWriter = OpenAccessLog(parse.GetValue(accessLog)!);
             try
             {
                 return await RunAsync(
                     parse.GetValue(paths) ?? [],
-                    new GatewayHostOptions { Port = parse.GetValue(port), AdminPort = parse.GetValue(adminPort), Address = parse.GetValue(address)!, AccessLog = accessLogWriter },
+                    new GatewayHostOptions { Port = parse.GetValue(port), AdminPort = parse.GetValue(adminPort), Address = parse.GetValue(address)!, AccessLog = accessLogWriter, RateLimit = rateLimit },
                     parse.GetValue(logLevel),
                     cancellationToken).ConfigureAwait(false);
             }
@@ -46,6 +62,32 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>SLUICE_RATELIMIT_* from the environment, overridden by the flags given; a malformed Redis configuration is refused here, not at the first request.</summary>
+    private static RateLimitOptions RateLimitSettings(string? redis, string? failureMode, string? reservation, int? reserveOutput)
+    {
+        var options = RateLimitOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+        options = options with
+        {
+            Redis = string.IsNullOrWhiteSpace(redis) ? options.Redis : redis.Trim(),
+            FailureMode = failureMode is null ? options.FailureMode : RateLimitOptions.ParseFailureMode(failureMode),
+            Reservation = reservation is null ? options.Reservation : RateLimitOptions.ParseSwitch(reservation, "--rate-limit-reservation"),
+            ReserveOutputTokens = reserveOutput is >= 0 ? reserveOutput.Value : reserveOutput is null ? options.ReserveOutputTokens : throw new FormatException("--rate-limit-reserve-output-tokens must not be negative"),
+        };
+        if (options.Redis is { } configuration)
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(configuration);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new FormatException($"rate-limit Redis configuration is invalid: {ex.Message}", ex);
+            }
+        }
+
+        return options;
     }
 
     private static TextWriter? OpenAccessLog(string target) => target switch

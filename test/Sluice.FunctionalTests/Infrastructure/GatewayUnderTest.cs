@@ -4,6 +4,7 @@ using Sluice.Configuration.Loading;
 using Sluice.Forwarding;
 using Sluice.Hosting;
 using Sluice.Management;
+using Sluice.RateLimiting;
 using Sluice.Telemetry;
 
 namespace Sluice.Infrastructure;
@@ -64,7 +65,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public int Generation => _configs.Current!.Generation;
 
-    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null, HttpMessageHandler? identityHandler = null, HeaderAttributeMapping? headerAttributes = null)
+    public static async Task<GatewayUnderTest> StartAsync(string yaml, Func<string, string?>? environment = null, HttpMessageHandler? identityHandler = null, HeaderAttributeMapping? headerAttributes = null, RateLimitOptions? rateLimit = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-functional", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -81,7 +82,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
 
         var accessLog = new StringWriter();
-        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = TextWriter.Synchronized(accessLog), HeaderAttributes = headerAttributes ?? HeaderAttributeMapping.None }, Logging);
+        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = TextWriter.Synchronized(accessLog), HeaderAttributes = headerAttributes ?? HeaderAttributeMapping.None, RateLimit = rateLimit ?? new RateLimitOptions() }, Logging);
         return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth, _accessLog = accessLog };
     }
 

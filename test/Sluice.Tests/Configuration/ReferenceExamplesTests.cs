@@ -39,7 +39,7 @@ public sealed class ReferenceExamplesTests : IDisposable
     [InlineData("basic/anthropic.yaml", "not supported yet")]
     [InlineData("basic/cohere.yaml", "not supported yet")]
     
-    [InlineData("token_ratelimit/token_ratelimit.yaml", "spec.rateLimit: token rate limits are not supported yet")]
+    [InlineData("token_ratelimit/token_ratelimit.yaml", "spec.llmRequestCosts[5].cel: metadataKey 'llm_cel_calculated_token': CEL cost expressions need a CEL library that is not available to Sluice yet")]
     [InlineData("mcp/mcp_example.yaml", "MCPRoute (aigateway.envoyproxy.io) is not supported yet")]
     [InlineData("inference-pool/aigwroute.yaml", "not supported yet")]
     [InlineData("inference-pool/httproute.yaml", "not supported yet")]
@@ -50,6 +50,18 @@ public sealed class ReferenceExamplesTests : IDisposable
 
         Assert.Null(snapshot);
         ConfigFixture.AssertHasError(diagnostics, expected);
+    }
+
+    [Fact]
+    public void TokenRateLimitExample_WithItsCelCostAsATokenType_Loads()
+    {
+        var yaml = File.ReadAllText(Path.Combine(ExamplesRoot, "token_ratelimit/token_ratelimit.yaml"))
+            .Replace("type: CEL\n      cel: \"input_tokens == uint(3) ? 100000000 : 0\"", "type: TotalToken", StringComparison.Ordinal);
+
+        var (snapshot, diagnostics) = _fixture.Load(yaml, "token_ratelimit.yaml");
+
+        ConfigFixture.AssertNoErrors(diagnostics);
+        Assert.Equal(5, snapshot!.Routes.Match("rate-limit-funky-model", new Microsoft.AspNetCore.Http.HeaderDictionary(), null)!.RateLimit!.Rules.Length);
     }
 
     [Fact]

@@ -26,19 +26,7 @@ internal static class AIGatewayRouteParser
             spec.Diagnostics.Error(spec.LocationOf("rules"), "at least one rule is required");
         }
 
-        var costs = new List<LlmRequestCostConfig>();
-        foreach (var cost in spec.Items("llmRequestCosts"))
-        {
-            var key = cost.String("metadataKey", required: true);
-            var type = cost.String("type", required: true);
-            var cel = cost.String("cel");
-            cost.WarnUnread();
-            if (key is not null && type is not null)
-            {
-                costs.Add(new LlmRequestCostConfig(key, type, cel, cost.Location));
-            }
-        }
-
+        var costs = LlmRequestCostParser.Parse(spec, "llmRequestCosts", defaultType: null);
         spec.WarnUnread();
         return new AIGatewayRouteConfig(meta, hostnames, rules, costs);
     }

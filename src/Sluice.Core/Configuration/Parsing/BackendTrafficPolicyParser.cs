@@ -55,13 +55,14 @@ internal static class BackendTrafficPolicyParser
             health.WarnUnread();
         }
 
-        if (spec.Mapping("rateLimit") is not null)
+        RateLimitConfig? rateLimit = null;
+        if (spec.Mapping("rateLimit") is { } rateLimitNode)
         {
-            spec.Diagnostics.Error(spec.LocationOf("rateLimit"), "token rate limits are not supported yet");
+            rateLimit = RateLimitParser.Parse(rateLimitNode);
         }
 
         spec.WarnUnread();
-        return new BackendTrafficPolicyConfig(meta, targetRefs, retry, passive);
+        return new BackendTrafficPolicyConfig(meta, targetRefs, retry, passive, rateLimit);
     }
 
     private static RetryConfig ParseRetry(ConfigNode node)

@@ -130,6 +130,46 @@ internal sealed class ConfigNode
         return null;
     }
 
+    public long? Long(string key, long min = long.MinValue, long max = long.MaxValue)
+    {
+        var child = Child(key);
+        if (child is null)
+        {
+            return null;
+        }
+
+        if (child.ScalarValue is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            if (value < min || value > max)
+            {
+                child.Error($"must be between {min} and {max}, got {value}");
+                return null;
+            }
+
+            return value;
+        }
+
+        child.Error($"must be an integer, got '{child.ScalarValue ?? "an object"}'");
+        return null;
+    }
+
+    public bool? Bool(string key)
+    {
+        var child = Child(key);
+        switch (child?.ScalarValue)
+        {
+            case null when child is null:
+                return null;
+            case "true" or "True":
+                return true;
+            case "false" or "False":
+                return false;
+            default:
+                child!.Error($"must be true or false, got '{child.ScalarValue ?? "an object"}'");
+                return null;
+        }
+    }
+
     public TimeSpan? Duration(string key)
     {
         var child = Child(key);

@@ -61,18 +61,7 @@ internal static class GatewayParsers
             forwardProxy.WarnUnread();
         }
 
-        var costs = new List<LlmRequestCostConfig>();
-        foreach (var cost in spec.Items("globalLLMRequestCosts"))
-        {
-            var key = cost.String("metadataKey", required: true);
-            var type = cost.String("type") ?? "OutputToken";
-            var cel = cost.String("cel");
-            cost.WarnUnread();
-            if (key is not null)
-            {
-                costs.Add(new LlmRequestCostConfig(key, type, cel, cost.Location));
-            }
-        }
+        var costs = LlmRequestCostParser.Parse(spec, "globalLLMRequestCosts", defaultType: "OutputToken");
 
         spec.Mapping("extProc"); // Kubernetes container settings of Envoy's external processor: nothing to do here
         spec.WarnUnread();

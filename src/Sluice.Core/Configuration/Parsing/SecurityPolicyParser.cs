@@ -139,7 +139,7 @@ internal static class SecurityPolicyParser
         }
 
         var forwardClientId = node.String("forwardClientIDHeader");
-        var sanitize = Bool(node, "sanitize");
+        var sanitize = node.Bool("sanitize");
         if (sanitize == false)
         {
             node.Diagnostics.Warning(node.LocationOf("sanitize"), "false has no effect: Sluice never forwards a client's API key upstream");
@@ -151,7 +151,7 @@ internal static class SecurityPolicyParser
 
     private static JwtConfig ParseJwt(ConfigNode node)
     {
-        var optional = Bool(node, "optional") ?? false;
+        var optional = node.Bool("optional") ?? false;
         var providers = new List<JwtProviderConfig>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in node.Items("providers"))
@@ -313,23 +313,6 @@ internal static class SecurityPolicyParser
             {
                 source.Diagnostics.Error(source.LocationOf(key), $"{key} are not supported yet (use {supported})");
             }
-        }
-    }
-
-    private static bool? Bool(ConfigNode node, string key)
-    {
-        var child = node.Child(key);
-        switch (child?.ScalarValue)
-        {
-            case null when child is null:
-                return null;
-            case "true" or "True":
-                return true;
-            case "false" or "False":
-                return false;
-            default:
-                child!.Error($"must be true or false, got '{child.ScalarValue ?? "an object"}'");
-                return null;
         }
     }
 }

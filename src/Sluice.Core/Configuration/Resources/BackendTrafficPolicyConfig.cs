@@ -2,12 +2,13 @@ using Sluice.Configuration.Validation;
 
 namespace Sluice.Configuration.Resources;
 
-/// <summary>Envoy Gateway BackendTrafficPolicy: retries and passive health for the routes it targets.</summary>
+/// <summary>Envoy Gateway BackendTrafficPolicy: retries, passive health and rate limits for the routes it targets.</summary>
 internal sealed record BackendTrafficPolicyConfig(
     ResourceMeta Meta,
     IReadOnlyList<ObjectRef> TargetRefs,
     RetryConfig? Retry,
-    PassiveHealthConfig? PassiveHealth) : ResourceConfig(Meta);
+    PassiveHealthConfig? PassiveHealth,
+    RateLimitConfig? RateLimit = null) : ResourceConfig(Meta);
 
 internal sealed record RetryConfig(
     int NumRetries,

@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using Sluice.Configuration.Parsing;
+using Sluice.Configuration.Resources;
+using Sluice.Configuration.Validation;
+using Sluice.Model;
+using Sluice.Routing;
+
+namespace Sluice.Management;
+
+/// <summary>
+/// Compiles a route's effective request costs (its llmRequestCosts over the GatewayConfig's globals) and the
+/// rate-limit rules of the BackendTrafficPolicy that applies to it. A Metadata cost must name one of that route's
+/// cost keys; anything else is a config error at the policy's line.
+/// </summary>
+internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnlyList<LlmRequestCostConfig> globalCosts, DiagnosticBag diagnostics)
+{
+    private readonly Dictionary<string, Regex?> _regexes = new(StringComparer.Ordinal);
+
+    public RequestCostsModel Costs(AIGatewayRouteConfig route)
+    {
+        var keys = new List<string>();
+        var types = new List<LlmCostType>();
+        foreach (var cost in route.LlmRequestCosts)
+        {
+            Add(cost, keys, types);
+        }
+
+        foreach (var cost in globalCosts)
+        {
+            if (!keys.Contains(cost.MetadataKey))
+            {
+                Add(cost, keys, types);
+            }
+        }
+
+        return keys.Count == 0 ? RequestCostsModel.None : new RequestCostsModel([.. keys], [.. types]);
+    }
+
+    public RateLimitPolicyModel? RateLimit(AIGatewayRouteConfig route, RequestCostsModel costs)
+    {
+        if (policies.PolicyOf(route.Meta) is not { RateLimit: { } rateLimit } policy)
+        {
+            return null;
+        }
+
+        var rules = new List<RateLimitRuleModel>(rateLimit.Rules.Count);
+        foreach (var rule in rateLimit.Rules)
+        {
+            if (Compile(policy, rule, route, costs) is { } model)
+            {
+                rules.Add(model);
+            }
+        }
+
+        return rules.Count == 0 ? null : new RateLimitPolicyModel([.. rules]);
+    }
+
+    private static void Add(LlmRequestCostConfig cost, List<string> keys, List<LlmCostType> types)
+    {
+        if (Enum.TryParse<LlmCostType>(cost.Type, out var type))
+        {
+            keys.Add(cost.MetadataKey);
+            types.Add(type);
+        }
+    }
+
+    private RateLimitRuleModel? Compile(BackendTrafficPolicyConfig policy, RateLimitRuleConfig rule, AIGatewayRouteConfig route, RequestCostsModel costs)
+    {
+        var routeName = $"{route.Meta.Namespace}/{route.Meta.Name}";
+        var ok = true;
+        var requestCost = rule.RequestCost?.Number ?? 1; // Envoy's default: each request costs 1
+
+        var responseIndex = -1;
+        var responseNumber = 0L;
+        if (rule.ResponseCost is { } response)
+        {
+            if (response.From == RateLimitCostSource.Number)
+            {
+                responseNumber = response.Number;
+            }
+            else
+            {
+                responseIndex = costs.IndexOf(response.MetadataKey!);
+                if (responseIndex < 0 && !IsCel(route, response.MetadataKey!))
+                {
+                    var known = costs.Count == 0 ? "it has none" : "it has " + string.Join(", ", costs.Keys);
+                    diagnostics.Error(response.Location, $"'{response.MetadataKey}' is not an llmRequestCosts metadataKey of AIGatewayRoute {routeName} or of the GatewayConfig's globalLLMRequestCosts ({known})");
+                    ok = false;
+                }
+            }
+        }
+
+        var headers = new List<RateLimitHeaderModel>(rule.Headers.Count);
+        var distinct = 0;
+        foreach (var header in rule.Headers)
+        {
+            Regex? pattern = null;
+            if (header.Type == RateLimitHeaderMatchType.RegularExpression)
+            {
+                pattern = CompileRegex(header);
+                ok &= pattern is not null;
+            }
+
+            distinct += header.Type == RateLimitHeaderMatchType.Distinct ? 1 : 0;
+            headers.Add(new RateLimitHeaderModel
+            {
+                Name = header.Name,
+                Type = header.Type,
+                Exact = header.Type == RateLimitHeaderMatchType.Exact ? header.Value : null,
+                Pattern = pattern,
+                Invert = header.Invert,
+                IsModelHeader = string.Equals(header.Name, RouteTable.ModelHeader, StringComparison.OrdinalIgnoreCase),
+            });
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        var scope = rule.Scope == RateLimitScope.Global ? "global" : "local";
+        var prefix = $"{policy.Meta.Namespace}/{policy.Meta.Name}/{scope}/{rule.Index}";
+        return new RateLimitRuleModel
+        {
+            BucketPrefix = rule.Shared ? prefix : $"{prefix}@{routeName}",
+            Scope = rule.Scope,
+            Headers = [.. headers],
+            Limit = rule.Requests,
+            Unit = rule.Unit,
+            RequestCost = requestCost,
+            ResponseCostIndex = responseIndex,
+            ResponseCostNumber = responseNumber,
+            ShadowMode = rule.ShadowMode,
+            DistinctCount = distinct,
+        };
+    }
+
+    private bool IsCel(AIGatewayRouteConfig route, string key) =>
+        route.LlmRequestCosts.Any(c => c.MetadataKey == key && c.Type == "CEL") || globalCosts.Any(c => c.MetadataKey == key && c.Type == "CEL");
+
+    private Regex? CompileRegex(RateLimitHeaderConfig header)
+    {
+        if (_regexes.TryGetValue(header.Value!, out var cached))
+        {
+            return cached;
+        }
+
+        try
+        {
+            // Envoy's RE2 matches the whole value in linear time; NonBacktracking gives the same guarantees.
+            var regex = new Regex($"^(?:{header.Value})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            _regexes[header.Value!] = regex;
+            return regex;
+        }
+        catch (ArgumentException ex)
+        {
+            diagnostics.Error(header.Location with { FieldPath = header.Location.FieldPath + ".value" }, $"'{header.Value}' is not a valid regular expression: {ex.Message}");
+            _regexes[header.Value!] = null; // reported once, however many routes the policy covers
+            return null;
+        }
+    }
+}
