@@ -36,7 +36,7 @@ internal static class ResponseTranslation
         }
 
         var mediaType = original.Headers.ContentType?.MediaType;
-        if (string.Equals(mediaType, translator.StreamContentType, StringComparison.OrdinalIgnoreCase) && mediaType != "application/json")
+        if (translator.StreamContentType is { } streamType && string.Equals(mediaType, streamType, StringComparison.OrdinalIgnoreCase))
         {
             var upstream = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             stream.Value = new TranslatingStream(upstream, original, translator);

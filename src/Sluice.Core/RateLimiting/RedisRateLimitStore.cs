@@ -86,12 +86,6 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore
 
     public async ValueTask<StoreResult> TryAcquireAsync(BucketCharge[] charges)
     {
-        if (!_redis.IsConnected)
-        {
-            MarkDown("disconnected");
-            return new StoreResult(StoreStatus.Unavailable);
-        }
-
         var keys = new RedisKey[charges.Length];
         var args = new RedisValue[charges.Length * 4];
         for (var i = 0; i < charges.Length; i++)
@@ -103,29 +97,19 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore
             args[(i * 4) + 3] = charges[i].TtlSeconds;
         }
 
-        try
+        if (await EvaluateAsync(AcquireScript, keys, args).ConfigureAwait(false) is not { } evaluated)
         {
-            var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(AcquireScript, keys, args).ConfigureAwait(false))!;
-            MarkUp();
-            return (long)result[0] == 1
-                ? new StoreResult(StoreStatus.Admitted)
-                : new StoreResult(StoreStatus.Limited, (int)result[1], (long)result[2]);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            MarkDown(ex.Message);
             return new StoreResult(StoreStatus.Unavailable);
         }
+
+        var result = (RedisResult[])evaluated!;
+        return (long)result[0] == 1
+            ? new StoreResult(StoreStatus.Admitted)
+            : new StoreResult(StoreStatus.Limited, (int)result[1], (long)result[2]);
     }
 
     public async ValueTask<StoreStatus> AddAsync(BucketCharge[] charges)
     {
-        if (!_redis.IsConnected)
-        {
-            MarkDown("disconnected");
-            return StoreStatus.Unavailable;
-        }
-
         var keys = new RedisKey[charges.Length];
         var args = new RedisValue[charges.Length * 2];
         for (var i = 0; i < charges.Length; i++)
@@ -135,20 +119,32 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore
             args[(i * 2) + 1] = charges[i].TtlSeconds;
         }
 
+        return await EvaluateAsync(AddScript, keys, args).ConfigureAwait(false) is null ? StoreStatus.Unavailable : StoreStatus.Admitted;
+    }
+
+    public void Dispose() => _redis.Dispose();
+
+    /// <summary>Runs one script; null when Redis is down (checked first, so an outage costs no exception per request) or fails.</summary>
+    private async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args)
+    {
+        if (!_redis.IsConnected)
+        {
+            MarkDown("disconnected");
+            return null;
+        }
+
         try
         {
-            await _redis.GetDatabase().ScriptEvaluateAsync(AddScript, keys, args).ConfigureAwait(false);
+            var result = await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
             MarkUp();
-            return StoreStatus.Admitted;
+            return result;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             MarkDown(ex.Message);
-            return StoreStatus.Unavailable;
+            return null;
         }
     }
-
-    public void Dispose() => _redis.Dispose();
 
     private void MarkDown(string reason)
     {

@@ -48,12 +48,8 @@ internal sealed class AccessLog : IAsyncDisposable
         }
 
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var json = Begin(buffer, context, duration))
         {
-            json.WriteStartObject();
-            json.WriteString("time", _time.GetUtcNow() - duration);
-            json.WriteString("method", context.Request.Method);
-            json.WriteString("path", context.Request.Path.Value);
             json.WriteString("route", forwarding.Rule.RouteName);
             json.WriteString("rule", forwarding.Rule.RuleName);
             json.WriteString("backend", forwarding.BackendRef.Backend.Name);
@@ -98,17 +94,7 @@ internal sealed class AccessLog : IAsyncDisposable
                 json.WriteEndObject();
             }
 
-            if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
-            {
-                json.WriteString("x-request-id", requestId.ToString());
-            }
-
-            foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Logs, context.Request.Headers))
-            {
-                json.WriteString(attribute, value);
-            }
-
-            json.WriteEndObject();
+            End(json, context);
         }
 
         _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
@@ -123,12 +109,8 @@ internal sealed class AccessLog : IAsyncDisposable
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var json = Begin(buffer, context, duration))
         {
-            json.WriteStartObject();
-            json.WriteString("time", _time.GetUtcNow() - duration);
-            json.WriteString("method", context.Request.Method);
-            json.WriteString("path", context.Request.Path.Value);
             if (route is not null)
             {
                 json.WriteString("route", route);
@@ -142,20 +124,37 @@ internal sealed class AccessLog : IAsyncDisposable
             json.WriteNumber("status", context.Response.StatusCode);
             json.WriteString("outcome", outcome);
             json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
-            if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
-            {
-                json.WriteString("x-request-id", requestId.ToString());
-            }
-
-            foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Logs, context.Request.Headers))
-            {
-                json.WriteString(attribute, value);
-            }
-
-            json.WriteEndObject();
+            End(json, context);
         }
 
         _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Opens a line with what every line has: when the request arrived, its method and path.</summary>
+    private Utf8JsonWriter Begin(ArrayBufferWriter<byte> buffer, HttpContext context, TimeSpan duration)
+    {
+        var json = new Utf8JsonWriter(buffer, WriterOptions);
+        json.WriteStartObject();
+        json.WriteString("time", _time.GetUtcNow() - duration);
+        json.WriteString("method", context.Request.Method);
+        json.WriteString("path", context.Request.Path.Value);
+        return json;
+    }
+
+    /// <summary>Closes a line with the request id and the configured header attributes.</summary>
+    private void End(Utf8JsonWriter json, HttpContext context)
+    {
+        if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
+        {
+            json.WriteString("x-request-id", requestId.ToString());
+        }
+
+        foreach (var (attribute, value) in HeaderAttributeMapping.Values(_headerAttributes.Logs, context.Request.Headers))
+        {
+            json.WriteString(attribute, value);
+        }
+
+        json.WriteEndObject();
     }
 
     public async ValueTask DisposeAsync()

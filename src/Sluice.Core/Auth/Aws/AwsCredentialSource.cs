@@ -30,17 +30,12 @@ internal sealed class AwsCredentialSource
         _time = time;
     }
 
-    public string Description => _description;
-
     public static AwsCredentialSource Fixed(AWSCredentials credentials, string description, TimeProvider time) =>
         new(_ => Task.FromResult(credentials), description, time);
 
     /// <summary>The SDK's default chain, resolved at the first request (it may probe the instance metadata service).</summary>
     public static AwsCredentialSource DefaultChain(TimeProvider time) =>
         new(async _ => await new DefaultAWSCredentialsIdentityResolver().ResolveIdentityAsync(null!).ConfigureAwait(false), "the AWS default credential chain", time);
-
-    public static AwsCredentialSource Deferred(Func<CancellationToken, Task<AWSCredentials>> resolve, string description, TimeProvider time) =>
-        new(resolve, description, time);
 
     public async ValueTask<AwsIdentity> GetAsync(CancellationToken cancellationToken)
     {

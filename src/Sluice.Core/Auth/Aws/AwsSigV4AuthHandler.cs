@@ -23,8 +23,6 @@ internal sealed class AwsSigV4AuthHandler(AwsCredentialSource credentials, strin
 
     private readonly AWS4Signer _signer = new();
 
-    public string Region => region;
-
     public async ValueTask<AuthResult> ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var identity = await credentials.GetAsync(cancellationToken).ConfigureAwait(false);

@@ -107,28 +107,7 @@ internal sealed class ConfigNode
         return scalar.Value;
     }
 
-    public int? Int(string key, int min = int.MinValue, int max = int.MaxValue)
-    {
-        var child = Child(key);
-        if (child is null)
-        {
-            return null;
-        }
-
-        if (child.ScalarValue is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            if (value < min || value > max)
-            {
-                child.Error($"must be between {min} and {max}, got {value}");
-                return null;
-            }
-
-            return value;
-        }
-
-        child.Error($"must be an integer, got '{child.ScalarValue ?? "an object"}'");
-        return null;
-    }
+    public int? Int(string key, int min = int.MinValue, int max = int.MaxValue) => (int?)Long(key, min, max);
 
     public long? Long(string key, long min = long.MinValue, long max = long.MaxValue)
     {

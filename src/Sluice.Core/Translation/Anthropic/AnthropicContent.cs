@@ -7,24 +7,11 @@ namespace Sluice.Translation.Anthropic;
 /// The Anthropic Messages API's message and content-block shapes: <c>text</c>, <c>image</c> (base64 source),
 /// <c>tool_use</c> and <c>tool_result</c>.
 /// </summary>
-internal sealed class AnthropicContent : IChatContentWriter
+internal sealed class AnthropicContent : ChatContentWriter
 {
     public static readonly AnthropicContent Instance = new();
 
-    public void BeginMessage(Utf8JsonWriter writer, string role)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("role", role);
-        writer.WriteStartArray("content");
-    }
-
-    public void EndMessage(Utf8JsonWriter writer)
-    {
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
-
-    public void Text(Utf8JsonWriter writer, string text)
+    public override void Text(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "text");
@@ -32,7 +19,7 @@ internal sealed class AnthropicContent : IChatContentWriter
         writer.WriteEndObject();
     }
 
-    public void Image(Utf8JsonWriter writer, string format, string base64)
+    public override void Image(Utf8JsonWriter writer, string format, string base64)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "image");
@@ -44,7 +31,7 @@ internal sealed class AnthropicContent : IChatContentWriter
         writer.WriteEndObject();
     }
 
-    public void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
+    public override void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "tool_use");
@@ -55,7 +42,7 @@ internal sealed class AnthropicContent : IChatContentWriter
         writer.WriteEndObject();
     }
 
-    public void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
+    public override void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "tool_result");

@@ -17,10 +17,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
 {
     private readonly ChatChunkWriter _chunks = new(id, model, created);
     private readonly Dictionary<int, int> _toolCallByBlock = [];
-    private long _input;
-    private long _cacheRead;
-    private long _cacheWrite;
-    private long _output;
+    private TokenUsage _usage;
 
     protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
@@ -30,63 +27,26 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
             return false;
         }
 
-        var text = new System.Text.StringBuilder();
-        var reasoning = new System.Text.StringBuilder();
-        var toolCalls = 0;
+        var message = new ChatCompletionMessage();
         foreach (var block in content.EnumerateArray())
         {
             switch (ChatMessageParts.Get(block, "type").GetString())
             {
                 case "text":
-                    text.Append(ChatMessageParts.Get(block, "text").GetString());
+                    message.Text.Append(ChatMessageParts.Get(block, "text").GetString());
                     break;
                 case "thinking":
-                    reasoning.Append(ChatMessageParts.Get(block, "thinking").GetString());
+                    message.Reasoning.Append(ChatMessageParts.Get(block, "thinking").GetString());
                     break;
                 case "tool_use":
-                    toolCalls++;
+                    message.AddToolCall(ChatMessageParts.Get(block, "id").GetString(), ChatMessageParts.Get(block, "name").GetString(), ChatMessageParts.Get(block, "input"));
                     break;
             }
         }
 
-        using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("id", ChatMessageParts.Get(root, "id") is { ValueKind: JsonValueKind.String } messageId ? messageId.GetString() : id);
-        writer.WriteString("object", "chat.completion");
-        writer.WriteNumber("created", created);
-        writer.WriteString("model", model);
-        writer.WriteStartArray("choices");
-        writer.WriteStartObject();
-        writer.WriteNumber("index", 0);
-        writer.WriteStartObject("message");
-        writer.WriteString("role", "assistant");
-        if (text.Length > 0 || toolCalls == 0)
-        {
-            writer.WriteString("content", text.ToString());
-        }
-        else
-        {
-            writer.WriteNull("content");
-        }
-
-        if (reasoning.Length > 0)
-        {
-            writer.WriteString("reasoning_content", reasoning.ToString());
-        }
-
-        if (toolCalls > 0)
-        {
-            WriteToolCalls(writer, content);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteString("finish_reason", BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stop_reason").GetString()));
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        var usage = ChatMessageParts.Get(root, "usage");
-        ChatUsageJson.Write(writer, ChatUsageJson.FromProvider(
-            Number(usage, "input_tokens"), Number(usage, "cache_read_input_tokens"), Number(usage, "cache_creation_input_tokens"), Number(usage, "output_tokens")));
-        writer.WriteEndObject();
+        var messageId = ChatMessageParts.Get(root, "id") is { ValueKind: JsonValueKind.String } anthropicId ? anthropicId.GetString()! : id;
+        var finishReason = BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stop_reason").GetString());
+        ChatCompletionWriter.Write(output, messageId, created, model, message, finishReason, UsageOf(ChatMessageParts.Get(root, "usage")));
         return true;
     }
 
@@ -104,11 +64,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
         switch (ChatMessageParts.Get(root, "type").GetString())
         {
             case "message_start":
-                var usage = ChatMessageParts.Get(ChatMessageParts.Get(root, "message"), "usage");
-                _input = Number(usage, "input_tokens");
-                _cacheRead = Number(usage, "cache_read_input_tokens");
-                _cacheWrite = Number(usage, "cache_creation_input_tokens");
-                _output = Number(usage, "output_tokens");
+                _usage = UsageOf(ChatMessageParts.Get(ChatMessageParts.Get(root, "message"), "usage"));
                 _chunks.Role(output);
                 break;
             case "content_block_start":
@@ -127,7 +83,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
             case "message_delta":
                 if (ChatMessageParts.Get(ChatMessageParts.Get(root, "usage"), "output_tokens") is { ValueKind: JsonValueKind.Number } outputTokens)
                 {
-                    _output = outputTokens.GetInt64();
+                    _usage = ChatUsageJson.WithOutput(_usage, outputTokens.GetInt64());
                 }
 
                 var stopReason = ChatMessageParts.Get(ChatMessageParts.Get(root, "delta"), "stop_reason");
@@ -139,7 +95,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
                 break;
             case "message_stop":
                 Stopped = true;
-                _chunks.Usage(output, ChatUsageJson.FromProvider(_input, _cacheRead, _cacheWrite, _output));
+                _chunks.Usage(output, _usage);
                 break;
             case "error":
                 var error = ChatMessageParts.Get(root, "error");
@@ -165,30 +121,6 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
         }
     }
 
-    private static void WriteToolCalls(Utf8JsonWriter writer, JsonElement content)
-    {
-        writer.WriteStartArray("tool_calls");
-        foreach (var block in content.EnumerateArray())
-        {
-            if (!ChatMessageParts.Get(block, "type").ValueEquals("tool_use"))
-            {
-                continue;
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("id", ChatMessageParts.Get(block, "id").GetString());
-            writer.WriteString("type", "function");
-            writer.WriteStartObject("function");
-            writer.WriteString("name", ChatMessageParts.Get(block, "name").GetString());
-            var input = ChatMessageParts.Get(block, "input");
-            writer.WriteString("arguments", input.ValueKind == JsonValueKind.Undefined ? "{}" : input.GetRawText());
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static long Number(JsonElement element, string name) =>
-        ChatMessageParts.Get(element, name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt64() : 0;
+    private static TokenUsage UsageOf(JsonElement usage) => ChatUsageJson.FromProvider(
+        ChatMessageParts.Long(usage, "input_tokens"), ChatMessageParts.Long(usage, "cache_read_input_tokens"), ChatMessageParts.Long(usage, "cache_creation_input_tokens"), ChatMessageParts.Long(usage, "output_tokens"));
 }

@@ -29,7 +29,7 @@ internal sealed class AnthropicTranslator(string? version, TimeProvider time) : 
     public override TranslationResult TranslateRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
     {
         using var document = JsonDocument.Parse(body);
-        using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         return AnthropicRequestWriter.Write(document.RootElement, _version, writer);
     }
 

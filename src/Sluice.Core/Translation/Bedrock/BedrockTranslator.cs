@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sluice.Forwarding;
 
@@ -11,8 +10,6 @@ namespace Sluice.Translation.Bedrock;
 /// </summary>
 internal sealed class BedrockTranslator(TimeProvider time) : BackendTranslator
 {
-    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public override string ProviderName => "aws.bedrock";
 
     public override bool TranslatesBody => true;
@@ -28,7 +25,7 @@ internal sealed class BedrockTranslator(TimeProvider time) : BackendTranslator
     public override TranslationResult TranslateRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
     {
         using var document = JsonDocument.Parse(body);
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         return endpoint == EndpointKind.Embeddings
             ? TitanEmbeddings.WriteRequest(document.RootElement, writer)
             : ConverseRequestWriter.Write(document.RootElement, upstreamModel, writer);

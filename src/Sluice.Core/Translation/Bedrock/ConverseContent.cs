@@ -4,31 +4,18 @@ using Sluice.Translation.Chat;
 namespace Sluice.Translation.Bedrock;
 
 /// <summary>Converse's message and content-block shapes: <c>{"role", "content": [{"text"}, {"image"}, {"toolUse"}, {"toolResult"}]}</c>.</summary>
-internal sealed class ConverseContent : IChatContentWriter
+internal sealed class ConverseContent : ChatContentWriter
 {
     public static readonly ConverseContent Instance = new();
 
-    public void BeginMessage(Utf8JsonWriter writer, string role)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("role", role);
-        writer.WriteStartArray("content");
-    }
-
-    public void EndMessage(Utf8JsonWriter writer)
-    {
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
-
-    public void Text(Utf8JsonWriter writer, string text)
+    public override void Text(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
         writer.WriteString("text", text);
         writer.WriteEndObject();
     }
 
-    public void Image(Utf8JsonWriter writer, string format, string base64)
+    public override void Image(Utf8JsonWriter writer, string format, string base64)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("image");
@@ -40,7 +27,7 @@ internal sealed class ConverseContent : IChatContentWriter
         writer.WriteEndObject();
     }
 
-    public void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
+    public override void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("toolUse");
@@ -52,7 +39,7 @@ internal sealed class ConverseContent : IChatContentWriter
         writer.WriteEndObject();
     }
 
-    public void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
+    public override void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("toolResult");

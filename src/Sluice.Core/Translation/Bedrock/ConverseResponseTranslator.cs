@@ -24,22 +24,25 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
             return false;
         }
 
-        using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("id", id);
-        writer.WriteString("object", "chat.completion");
-        writer.WriteNumber("created", created);
-        writer.WriteString("model", model);
-        writer.WriteStartArray("choices");
-        writer.WriteStartObject();
-        writer.WriteNumber("index", 0);
-        WriteMessage(writer, content);
-        writer.WriteString("finish_reason", BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        ChatUsageJson.Write(writer, UsageOf(ChatMessageParts.Get(root, "usage")));
-        writer.WriteEndObject();
+        var message = new ChatCompletionMessage();
+        foreach (var block in content.EnumerateArray())
+        {
+            if (ChatMessageParts.Get(block, "text") is { ValueKind: JsonValueKind.String } part)
+            {
+                message.Text.Append(part.GetString());
+            }
+            else if (ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(block, "reasoningContent"), "reasoningText"), "text") is { ValueKind: JsonValueKind.String } thought)
+            {
+                message.Reasoning.Append(thought.GetString());
+            }
+            else if (ChatMessageParts.Get(block, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
+            {
+                message.AddToolCall(ChatMessageParts.Get(toolUse, "toolUseId").GetString(), ChatMessageParts.Get(toolUse, "name").GetString(), ChatMessageParts.Get(toolUse, "input"));
+            }
+        }
 
+        var finishReason = BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString());
+        ChatCompletionWriter.Write(output, id, created, model, message, finishReason, UsageOf(ChatMessageParts.Get(root, "usage")));
         return true;
     }
 
@@ -97,74 +100,6 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         }
     }
 
-    private static void WriteMessage(Utf8JsonWriter writer, JsonElement content)
-    {
-        var text = new System.Text.StringBuilder();
-        var reasoning = new System.Text.StringBuilder();
-        var toolCalls = 0;
-        foreach (var block in content.EnumerateArray())
-        {
-            if (ChatMessageParts.Get(block, "text") is { ValueKind: JsonValueKind.String } part)
-            {
-                text.Append(part.GetString());
-            }
-            else if (ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(block, "reasoningContent"), "reasoningText"), "text") is { ValueKind: JsonValueKind.String } thought)
-            {
-                reasoning.Append(thought.GetString());
-            }
-            else if (ChatMessageParts.Get(block, "toolUse").ValueKind == JsonValueKind.Object)
-            {
-                toolCalls++;
-            }
-        }
-
-        writer.WriteStartObject("message");
-        writer.WriteString("role", "assistant");
-        if (text.Length > 0 || toolCalls == 0)
-        {
-            writer.WriteString("content", text.ToString());
-        }
-        else
-        {
-            writer.WriteNull("content");
-        }
-
-        if (reasoning.Length > 0)
-        {
-            writer.WriteString("reasoning_content", reasoning.ToString());
-        }
-
-        if (toolCalls > 0)
-        {
-            writer.WriteStartArray("tool_calls");
-            foreach (var block in content.EnumerateArray())
-            {
-                var toolUse = ChatMessageParts.Get(block, "toolUse");
-                if (toolUse.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                writer.WriteStartObject();
-                writer.WriteString("id", ChatMessageParts.Get(toolUse, "toolUseId").GetString());
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", ChatMessageParts.Get(toolUse, "name").GetString());
-                var input = ChatMessageParts.Get(toolUse, "input");
-                writer.WriteString("arguments", input.ValueKind == JsonValueKind.Undefined ? "{}" : input.GetRawText());
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndObject();
-    }
-
     private static TokenUsage UsageOf(JsonElement usage) => ChatUsageJson.FromProvider(
-        Number(usage, "inputTokens"), Number(usage, "cacheReadInputTokens"), Number(usage, "cacheWriteInputTokens"), Number(usage, "outputTokens"));
-
-    private static long Number(JsonElement element, string name) =>
-        ChatMessageParts.Get(element, name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt64() : 0;
+        ChatMessageParts.Long(usage, "inputTokens"), ChatMessageParts.Long(usage, "cacheReadInputTokens"), ChatMessageParts.Long(usage, "cacheWriteInputTokens"), ChatMessageParts.Long(usage, "outputTokens"));
 }

@@ -13,7 +13,7 @@ internal abstract class EventStreamResponseTranslator : ResponseTranslator
 {
     private EventStreamFrames? _frames;
 
-    public override string StreamContentType => "application/vnd.amazon.eventstream";
+    public override string? StreamContentType => "application/vnd.amazon.eventstream";
 
     /// <summary>Set by the subclass once the message's last event arrived.</summary>
     protected bool Stopped { get; set; }

@@ -8,8 +8,6 @@ namespace Sluice.Translation.Bedrock;
 /// <summary>Titan's <c>{"embedding": [...], "inputTextTokenCount": n}</c> → OpenAI's embeddings list with usage.</summary>
 internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base64) : ResponseTranslator
 {
-    public override string StreamContentType => "application/json";
-
     protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
         var embedding = ChatMessageParts.Get(root, "embedding");
@@ -18,8 +16,8 @@ internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base6
             return false;
         }
 
-        var tokens = ChatMessageParts.Get(root, "inputTextTokenCount") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : 0;
-        using var writer = new Utf8JsonWriter(output, BedrockTranslator.WriterOptions);
+        var tokens = ChatMessageParts.Long(root, "inputTextTokenCount");
+        using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("object", "list");
         writer.WriteStartArray("data");
@@ -47,10 +45,6 @@ internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base6
 
         return true;
     }
-
-    public override bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
-
-    public override bool CompleteStream(IBufferWriter<byte> output) => throw new NotSupportedException("Titan embeddings do not stream");
 
     public override void TranslateError(int status, string? errorType, ReadOnlySpan<byte> body, IBufferWriter<byte> output) =>
         BedrockErrors.Write(status, errorType, body, output);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sluice.Usage;
 
@@ -12,8 +11,6 @@ namespace Sluice.Translation.Chat;
 /// </summary>
 internal sealed class ChatChunkWriter(string id, string model, long created)
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-
     public void Role(IBufferWriter<byte> output) => Delta(output, static (w, _) => w.WriteString("role", "assistant"), 0);
 
     public void Content(IBufferWriter<byte> output, string text) => Delta(output, static (w, t) => w.WriteString("content", t), text);
@@ -111,7 +108,7 @@ internal sealed class ChatChunkWriter(string id, string model, long created)
     private Utf8JsonWriter Begin(IBufferWriter<byte> output)
     {
         output.Write("data: "u8);
-        var writer = new Utf8JsonWriter(output, Options);
+        var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("id", id);
         writer.WriteString("object", "chat.completion.chunk");

@@ -11,6 +11,10 @@ internal static class ChatMessageParts
     public static JsonElement Get(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
+    /// <summary>A whole-number property, 0 when absent (providers leave out zero token counts).</summary>
+    public static long Long(JsonElement element, string name) =>
+        Get(element, name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt64() : 0;
+
     /// <summary>The text of a content that is a string or an array of <c>text</c> parts; null when it holds anything else.</summary>
     public static string? Text(JsonElement content)
     {

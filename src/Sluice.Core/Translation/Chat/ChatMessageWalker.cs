@@ -6,11 +6,11 @@ namespace Sluice.Translation.Chat;
 /// Walks an OpenAI <c>messages</c> array for providers with content blocks (Bedrock Converse, Anthropic): system
 /// and developer texts are collected for the provider's own system field; user text and <c>data:</c> images,
 /// assistant text and tool calls, and tool results (consecutive tool messages as one user message) go to
-/// <see cref="IChatContentWriter"/>. Anything else is refused, naming the field.
+/// <see cref="ChatContentWriter"/>. Anything else is refused, naming the field.
 /// </summary>
 internal static class ChatMessageWalker
 {
-    public static TranslationResult Write(JsonElement messages, Utf8JsonWriter writer, IChatContentWriter blocks, List<string> system, string provider)
+    public static TranslationResult Write(JsonElement messages, Utf8JsonWriter writer, ChatContentWriter blocks, List<string> system, string provider)
     {
         writer.WriteStartArray("messages");
         var toolResultsOpen = false;
@@ -61,7 +61,7 @@ internal static class ChatMessageWalker
         return TranslationResult.Ok;
     }
 
-    private static TranslationResult UserMessage(JsonElement message, int index, Utf8JsonWriter writer, IChatContentWriter blocks, string provider)
+    private static TranslationResult UserMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks, string provider)
     {
         var content = ChatMessageParts.Get(message, "content");
         if (content.ValueKind == JsonValueKind.String)
@@ -108,7 +108,7 @@ internal static class ChatMessageWalker
         return TranslationResult.Ok;
     }
 
-    private static TranslationResult AssistantMessage(JsonElement message, int index, Utf8JsonWriter writer, IChatContentWriter blocks)
+    private static TranslationResult AssistantMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks)
     {
         var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
         if (text is null)
@@ -145,7 +145,7 @@ internal static class ChatMessageWalker
         return TranslationResult.Ok;
     }
 
-    private static TranslationResult ToolMessage(JsonElement message, int index, Utf8JsonWriter writer, IChatContentWriter blocks, ref bool toolResultsOpen)
+    private static TranslationResult ToolMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks, ref bool toolResultsOpen)
     {
         var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
         if (text is null)

@@ -32,4 +32,7 @@ internal static class ChatUsageJson
         var prompt = input + cacheRead + cacheWrite;
         return new TokenUsage(prompt, cacheRead, cacheWrite, output, 0, prompt + output);
     }
+
+    /// <summary>The same usage with a later output count (Anthropic streams it after the input).</summary>
+    public static TokenUsage WithOutput(TokenUsage usage, long output) => usage with { Output = output, Total = usage.Input + output };
 }
