@@ -35,7 +35,7 @@ public sealed class TracingTests
         var sent = upstream.LastRequest.Header("traceparent")!.Split('-');
         Assert.Equal(traceId.ToString(), sent[1]);
         Assert.NotEqual(clientSpan.ToString(), sent[2]);
-        var span = await WaitForSpanAsync(spans, "chat gpt-4o-mini");
+        var span = await WaitForSpanAsync(spans, "chat gpt-4o-mini", traceId); // the listener also sees other tests' spans
         var server = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.ParentSpanId == clientSpan); // the client's trace is continued ...
         Assert.Equal(server.SpanId, span.ParentSpanId);  // ... Sluice's GenAI span sits under the server span ...
         Assert.Equal(traceId, span.TraceId);             // ... and the upstream joined the same trace (its parent is
@@ -47,11 +47,11 @@ public sealed class TracingTests
         Assert.Equal(4L, span.GetTagItem("gen_ai.usage.output_tokens"));
     }
 
-    private static async Task<Activity> WaitForSpanAsync(ConcurrentQueue<Activity> spans, string name)
+    private static async Task<Activity> WaitForSpanAsync(ConcurrentQueue<Activity> spans, string name, ActivityTraceId traceId)
     {
         for (var i = 0; i < 100; i++)
         {
-            if (spans.FirstOrDefault(s => s.DisplayName == name) is { } span)
+            if (spans.FirstOrDefault(s => s.DisplayName == name && s.TraceId == traceId) is { } span)
             {
                 return span;
             }
