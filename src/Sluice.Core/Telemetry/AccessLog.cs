@@ -13,11 +13,21 @@ namespace Sluice.Telemetry;
 /// <summary>
 /// One JSON line per forwarded request: time, route, backend, models (original, request, response), status,
 /// duration, time to first token, token counts and llmRequestCosts. Never bodies or credentials. Lines are rendered on the request
-/// path (small) and written by a background task, so a slow stdout never delays a response.
+/// path (small, with a JSON writer reused per thread) and written by a background task in batches: it lets lines
+/// gather for <see cref="BatchWindow"/>, then writes and flushes them at once, so a busy gateway makes a few writes a
+/// second instead of one system call (and one thread wake-up) per request, and a slow stdout never delays a response.
 /// </summary>
 internal sealed class AccessLog : IAsyncDisposable
 {
+    /// <summary>How long a line may wait for others before it is written (Envoy's access log flushes every second).</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
+
+    private const int MaxBatchChars = 256 * 1024;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static LineWriter? t_lineWriter;
 
     private readonly Channel<string>? _lines;
     private readonly Task _writer = Task.CompletedTask;
@@ -47,57 +57,52 @@ internal sealed class AccessLog : IAsyncDisposable
             return;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = Begin(buffer, context, duration))
+        var json = Begin(context, duration);
+        json.WriteString("route", forwarding.Rule.RouteName);
+        json.WriteString("rule", forwarding.Rule.RuleName);
+        json.WriteString("backend", forwarding.BackendRef.Backend.Name);
+        json.WriteString("gen_ai.provider.name", forwarding.BackendRef.Backend.Translator.ProviderName);
+        json.WriteString("gen_ai.operation.name", forwarding.Endpoint.OperationName());
+        json.WriteString("gen_ai.original.model", forwarding.RequestModel);
+        json.WriteString("gen_ai.request.model", forwarding.UpstreamModel);
+        json.WriteString("gen_ai.response.model", usage.ResponseModel);
+        json.WriteBoolean("stream", forwarding.Stream);
+        json.WriteNumber("attempts", forwarding.Attempt);
+        json.WriteNumber("status", context.Response.StatusCode);
+        json.WriteString("outcome", outcome.ToString());
+        json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
+        if (usage.TimeToFirstToken is { } ttft)
         {
-            json.WriteString("route", forwarding.Rule.RouteName);
-            json.WriteString("rule", forwarding.Rule.RuleName);
-            json.WriteString("backend", forwarding.BackendRef.Backend.Name);
-            json.WriteString("gen_ai.provider.name", forwarding.BackendRef.Backend.Translator.ProviderName);
-            json.WriteString("gen_ai.operation.name", forwarding.Endpoint.OperationName());
-            json.WriteString("gen_ai.original.model", forwarding.RequestModel);
-            json.WriteString("gen_ai.request.model", forwarding.UpstreamModel);
-            json.WriteString("gen_ai.response.model", usage.ResponseModel);
-            json.WriteBoolean("stream", forwarding.Stream);
-            json.WriteNumber("attempts", forwarding.Attempt);
-            json.WriteNumber("status", context.Response.StatusCode);
-            json.WriteString("outcome", outcome.ToString());
-            json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
-            if (usage.TimeToFirstToken is { } ttft)
-            {
-                json.WriteNumber("time_to_first_token_ms", Math.Round(ttft.TotalMilliseconds, 3));
-            }
-
-            if (usage.Usage is { } tokens)
-            {
-                json.WriteNumber("gen_ai.usage.input_tokens", tokens.Input);
-                json.WriteNumber("gen_ai.usage.cached_input_tokens", tokens.CachedInput);
-                json.WriteNumber("gen_ai.usage.cache_creation_input_tokens", tokens.CacheCreationInput);
-                json.WriteNumber("gen_ai.usage.output_tokens", tokens.Output);
-                json.WriteNumber("gen_ai.usage.reasoning_tokens", tokens.Reasoning);
-                json.WriteNumber("gen_ai.usage.total_tokens", tokens.Total);
-                if (tokens.Estimated)
-                {
-                    json.WriteBoolean("gen_ai.usage.estimated", true);
-                }
-            }
-
-            if (costs is { Length: > 0 })
-            {
-                var keys = forwarding.Rule.Costs.Keys;
-                json.WriteStartObject("costs");
-                for (var i = 0; i < costs.Length; i++)
-                {
-                    json.WriteNumber(keys[i], costs[i]);
-                }
-
-                json.WriteEndObject();
-            }
-
-            End(json, context);
+            json.WriteNumber("time_to_first_token_ms", Math.Round(ttft.TotalMilliseconds, 3));
         }
 
-        _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        if (usage.Usage is { } tokens)
+        {
+            json.WriteNumber("gen_ai.usage.input_tokens", tokens.Input);
+            json.WriteNumber("gen_ai.usage.cached_input_tokens", tokens.CachedInput);
+            json.WriteNumber("gen_ai.usage.cache_creation_input_tokens", tokens.CacheCreationInput);
+            json.WriteNumber("gen_ai.usage.output_tokens", tokens.Output);
+            json.WriteNumber("gen_ai.usage.reasoning_tokens", tokens.Reasoning);
+            json.WriteNumber("gen_ai.usage.total_tokens", tokens.Total);
+            if (tokens.Estimated)
+            {
+                json.WriteBoolean("gen_ai.usage.estimated", true);
+            }
+        }
+
+        if (costs is { Length: > 0 })
+        {
+            var keys = forwarding.Rule.Costs.Keys;
+            json.WriteStartObject("costs");
+            for (var i = 0; i < costs.Length; i++)
+            {
+                json.WriteNumber(keys[i], costs[i]);
+            }
+
+            json.WriteEndObject();
+        }
+
+        _lines.Writer.TryWrite(End(json, context));
     }
 
     /// <summary>A request answered by Sluice itself before any backend was tried (denied, malformed, unknown model, too large).</summary>
@@ -108,32 +113,27 @@ internal sealed class AccessLog : IAsyncDisposable
             return;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = Begin(buffer, context, duration))
+        var json = Begin(context, duration);
+        if (route is not null)
         {
-            if (route is not null)
-            {
-                json.WriteString("route", route);
-            }
-
-            if (model is not null)
-            {
-                json.WriteString("gen_ai.original.model", model);
-            }
-
-            json.WriteNumber("status", context.Response.StatusCode);
-            json.WriteString("outcome", outcome);
-            json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
-            End(json, context);
+            json.WriteString("route", route);
         }
 
-        _lines.Writer.TryWrite(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        if (model is not null)
+        {
+            json.WriteString("gen_ai.original.model", model);
+        }
+
+        json.WriteNumber("status", context.Response.StatusCode);
+        json.WriteString("outcome", outcome);
+        json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
+        _lines.Writer.TryWrite(End(json, context));
     }
 
     /// <summary>Opens a line with what every line has: when the request arrived, its method and path.</summary>
-    private Utf8JsonWriter Begin(ArrayBufferWriter<byte> buffer, HttpContext context, TimeSpan duration)
+    private Utf8JsonWriter Begin(HttpContext context, TimeSpan duration)
     {
-        var json = new Utf8JsonWriter(buffer, WriterOptions);
+        var json = (t_lineWriter ??= new LineWriter()).Start();
         json.WriteStartObject();
         json.WriteString("time", _time.GetUtcNow() - duration);
         json.WriteString("method", context.Request.Method);
@@ -141,8 +141,8 @@ internal sealed class AccessLog : IAsyncDisposable
         return json;
     }
 
-    /// <summary>Closes a line with the request id and the configured header attributes.</summary>
-    private void End(Utf8JsonWriter json, HttpContext context)
+    /// <summary>Closes a line with the request id and the configured header attributes, and returns it.</summary>
+    private string End(Utf8JsonWriter json, HttpContext context)
     {
         if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
         {
@@ -155,6 +155,8 @@ internal sealed class AccessLog : IAsyncDisposable
         }
 
         json.WriteEndObject();
+        json.Flush();
+        return t_lineWriter!.ToLine();
     }
 
     public async ValueTask DisposeAsync()
@@ -165,13 +167,41 @@ internal sealed class AccessLog : IAsyncDisposable
 
     private static async Task WriteLinesAsync(ChannelReader<string> lines, TextWriter output)
     {
-        await foreach (var line in lines.ReadAllAsync().ConfigureAwait(false))
+        var batch = new StringBuilder();
+        while (await lines.WaitToReadAsync().ConfigureAwait(false))
         {
-            await output.WriteLineAsync(line).ConfigureAwait(false);
-            if (lines.Count == 0)
+            await Task.Delay(BatchWindow).ConfigureAwait(false);
+            while (lines.TryRead(out var line))
             {
-                await output.FlushAsync().ConfigureAwait(false);
+                batch.Append(line).Append('\n');
+                if (batch.Length >= MaxBatchChars)
+                {
+                    await output.WriteAsync(batch).ConfigureAwait(false);
+                    batch.Clear();
+                }
             }
+
+            await output.WriteAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+            await output.FlushAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One thread's JSON writer and buffer, reset for every line (a line is rendered without awaiting).</summary>
+    private sealed class LineWriter
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly Utf8JsonWriter _json;
+
+        public LineWriter() => _json = new Utf8JsonWriter(_buffer, WriterOptions);
+
+        public Utf8JsonWriter Start()
+        {
+            _buffer.ResetWrittenCount();
+            _json.Reset(_buffer);
+            return _json;
+        }
+
+        public string ToLine() => Encoding.UTF8.GetString(_buffer.WrittenSpan);
     }
 }

@@ -94,7 +94,8 @@ internal static class RunCommand
     {
         "off" => null,
         "stdout" => Console.Out,
-        _ => new StreamWriter(new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.Read)),
+        // The access log writes batches of lines (see AccessLog): a 64 KB buffer makes a batch one write.
+        _ => new StreamWriter(new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.Read), bufferSize: 64 * 1024),
     };
 
     private static async Task<int> RunAsync(string[] paths, GatewayHostOptions options, LogLevel level, CancellationToken cancellationToken)
