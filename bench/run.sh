@@ -9,6 +9,7 @@
 #   bench/run.sh --no-micro     skip the BenchmarkDotNet micro-benchmarks
 #   bench/run.sh --micro-only   run only the micro-benchmarks
 #   bench/run.sh --no-build     measure the Sluice last published to bench/.out/sluice (when src/ is mid-edit)
+#   bench/run.sh --no-soak      skip the 10-minute soak (the rest of a full run takes about 20 minutes)
 #
 # Needs Linux, the .NET SDK of global.json, and root (or sudo) the first time to apt-get install nginx and wrk.
 set -euo pipefail
@@ -21,6 +22,7 @@ mode=--full
 micro=yes
 load=yes
 build=yes
+soak=()
 for arg in "$@"; do
   case "$arg" in
     --quick) mode=--quick ;;
@@ -28,7 +30,8 @@ for arg in "$@"; do
     --no-micro) micro=no ;;
     --micro-only) load=no ;;
     --no-build) build=no ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --no-soak) soak=(--soak-segments 0) ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -118,5 +121,5 @@ else
   launcher=(taskset -c 0)
 fi
 "${launcher[@]}" dotnet "$loadtools" "$mode" --bench-dir "$bench" --sluice "$out/sluice/sluice" \
-  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}"
+  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}"
 exit "$micro_status"

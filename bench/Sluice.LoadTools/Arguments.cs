@@ -17,6 +17,7 @@ internal sealed record Arguments(
         var plan = BenchPlan.Full;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        int? soakSegments = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -27,6 +28,10 @@ internal sealed record Arguments(
                 case "--full":
                     plan = BenchPlan.Full;
                     break;
+                case "--soak-segments" when i + 1 < args.Length && int.TryParse(args[i + 1], out var segments) && segments >= 0:
+                    soakSegments = segments;
+                    i++;
+                    break;
                 case "--sluice-env" when i + 1 < args.Length && args[i + 1].Split('=', 2) is [{ Length: > 0 } name, var value]:
                     environment[name] = value;
                     i++;
@@ -35,7 +40,7 @@ internal sealed record Arguments(
                     values[args[i]] = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]...");
+                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--soak-segments N]");
                     return null;
             }
         }
@@ -46,6 +51,11 @@ internal sealed record Arguments(
         {
             Console.Error.WriteLine($"no sluice executable at {sluice}: publish it first (bench/run.sh does)");
             return null;
+        }
+
+        if (soakSegments is { } count)
+        {
+            plan = plan with { SoakSegments = count };
         }
 
         return new Arguments(plan, bench, sluice, Path.GetFullPath(values.GetValueOrDefault("--results") ?? Path.Combine(bench, "results")),

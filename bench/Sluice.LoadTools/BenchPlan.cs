@@ -71,6 +71,35 @@ internal sealed record BenchPlan
 
     public required TimeSpan Cooldown { get; init; }
 
+    /// <summary>
+    /// The least warm-up each extra Sluice process (Azure, Bedrock, governance, 10,000 models) gets before its
+    /// scenarios; each is a fresh process whose JIT starts cold. The new settings below default to the full run's.
+    /// </summary>
+    public TimeSpan VariantWarmupMinimum { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Per scenario and extra Sluice process (split into <see cref="Rounds"/> rounds, the median kept).</summary>
+    public TimeSpan VariantDuration { get; init; } = TimeSpan.FromSeconds(9);
+
+    /// <summary>Models in the routing-cost variant: Exact rules, the request naming one in the middle.</summary>
+    public int ManyModels { get; init; } = 10_000;
+
+    /// <summary>Routes (Exact model rules) in the configs the control-plane step loads and hot-reloads.</summary>
+    public int ControlPlaneRoutes { get; init; } = 2_000;
+
+    /// <summary>Hot reloads under load, alternating between two configs of <see cref="ControlPlaneRoutes"/> routes.</summary>
+    public int Reloads { get; init; } = 3;
+
+    /// <summary>Soak: segments of mixed fixed-rate load on a fresh Sluice, RSS and latency per segment. 0 skips it.</summary>
+    public int SoakSegments { get; init; } = 10;
+
+    public TimeSpan SoakSegment { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Non-streamed requests per second during the soak.</summary>
+    public int SoakRate { get; init; } = 1000;
+
+    /// <summary>Streams started per second during the soak, each 20 chunks at 20 tokens/s (about 1 s open).</summary>
+    public int SoakStreamRate { get; init; } = 50;
+
     public static BenchPlan Quick { get; } = new()
     {
         Mode = "quick",
@@ -86,6 +115,11 @@ internal sealed record BenchPlan
         StreamLatencySamples = 30,
         ConcurrencyLevels = [200, 1000],
         Cooldown = TimeSpan.FromSeconds(3),
+        VariantWarmupMinimum = TimeSpan.FromSeconds(8),
+        VariantDuration = TimeSpan.FromSeconds(3),
+        Reloads = 2,
+        SoakSegments = 2,
+        SoakSegment = TimeSpan.FromSeconds(10),
     };
 
     public static BenchPlan Full { get; } = new()

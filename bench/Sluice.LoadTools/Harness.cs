@@ -11,7 +11,7 @@ namespace Sluice.LoadTools;
 /// Runs every scenario of a <see cref="BenchPlan"/> against the three paths of a <see cref="Lab"/>, one path at a
 /// time, in the order direct, nginx, Sluice, and collects the results. Every step is bounded in time.
 /// </summary>
-internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor memory)
+internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor memory)
 {
     private const string StreamChunksHeader = "x-sim-completion-tokens";
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -108,6 +108,11 @@ internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor me
         memory.Phase = Phases.After;
         Progress($"after: {plan.Cooldown.TotalSeconds:0} s without load");
         await Task.Delay(plan.Cooldown, cancellationToken);
+
+        // Each in a fresh Sluice process of its own, while the processes above idle.
+        await RunVariantsAsync(cancellationToken);
+        await RunControlPlaneAsync(cancellationToken);
+        await RunSoakAsync(cancellationToken);
     }
 
     /// <summary>
@@ -115,12 +120,15 @@ internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor me
     /// each a share of the request's duration, and keeps each path's median round by <paramref name="better"/>: a
     /// burst of load from other processes then spoils one round of one path, not the comparison.
     /// </summary>
-    private async Task MeasureRoundsAsync(string scenario, Func<PathUnderTest, WrkRequest> request, Comparison<WrkRun> better, CancellationToken cancellationToken)
+    private Task MeasureRoundsAsync(string scenario, Func<PathUnderTest, WrkRequest> request, Comparison<WrkRun> better, CancellationToken cancellationToken) =>
+        MeasureRoundsAsync(scenario, lab.Paths, request, better, _wrkRuns, cancellationToken);
+
+    private async Task MeasureRoundsAsync(string scenario, IReadOnlyList<PathUnderTest> paths, Func<PathUnderTest, WrkRequest> request, Comparison<WrkRun> better, List<WrkRun> results, CancellationToken cancellationToken)
     {
-        var rounds = lab.Paths.ToDictionary(static p => p.Key, static _ => new List<WrkRun>());
+        var rounds = paths.ToDictionary(static p => p.Key, static _ => new List<WrkRun>());
         for (var round = 1; round <= plan.Rounds; round++)
         {
-            foreach (var path in lab.Paths)
+            foreach (var path in paths)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var full = request(path);
@@ -129,12 +137,12 @@ internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor me
             }
         }
 
-        foreach (var path in lab.Paths)
+        foreach (var path in paths)
         {
             var ordered = rounds[path.Key].ToList();
             ordered.Sort(better);
             var median = ordered[(ordered.Count - 1) / 2];
-            _wrkRuns.Add(median with { Rounds = plan.Rounds == 1 ? null : [.. rounds[path.Key].Select(static r => r.Result)] });
+            results.Add(median with { Rounds = plan.Rounds == 1 ? null : [.. rounds[path.Key].Select(static r => r.Result)] });
         }
     }
 
@@ -160,17 +168,17 @@ internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor me
     /// Closed-loop rounds: for Sluice until the last three agree within 5 % and the minimum has passed, or the maximum
     /// is reached; three rounds for the others. Returns every round's throughput: Sluice's curve is a result in itself.
     /// </summary>
-    private async Task<WarmupCurve> WarmUpAsync(PathUnderTest path, string body, CancellationToken cancellationToken)
+    private async Task<WarmupCurve> WarmUpAsync(PathUnderTest path, string body, CancellationToken cancellationToken, TimeSpan? sluiceMinimum = null, IReadOnlyList<string>? headers = null)
     {
         // nginx needs no warm-up and the direct path's upstream warms up under every path's load: three rounds each.
-        var isSluice = path == lab.Sluice;
-        var minimum = isSluice ? plan.SluiceWarmupMinimum : TimeSpan.Zero;
+        var isSluice = path == lab.Sluice || sluiceMinimum is not null;
+        var minimum = isSluice ? sluiceMinimum ?? plan.SluiceWarmupMinimum : TimeSpan.Zero;
         var rounds = new List<double>();
         var started = Stopwatch.GetTimestamp();
         var steady = false;
         while (Stopwatch.GetElapsedTime(started) < plan.WarmupMaximum && (isSluice || rounds.Count < 3) && !cancellationToken.IsCancellationRequested)
         {
-            var result = await wrk.RunAsync(new WrkRequest(path.ChatUrl, body, plan.MaxThroughputConnections, plan.WarmupRound), $"warmup-{path.Key}-{rounds.Count + 1}");
+            var result = await wrk.RunAsync(new WrkRequest(path.ChatUrl, body, plan.MaxThroughputConnections, plan.WarmupRound, Headers: headers), $"warmup-{path.Key}-{rounds.Count + 1}");
             rounds.Add(Math.Round(result.RequestsPerSecond));
             var last = rounds.TakeLast(3).ToList();
             steady = last.Count == 3 && last.Min() >= 0.95 * last.Max();
@@ -186,74 +194,4 @@ internal sealed class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor me
 
     private void Progress(string message) =>
         Console.Error.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {message}");
-
-    /// <summary>
-    /// CPU over one measurement: the proxy's and the upstream's time, each core's busy share, and the process time
-    /// nobody in the harness accounts for (other users of a shared machine). The harness's own share is its own
-    /// CPU time plus that of the children it waited for (wrk).
-    /// </summary>
-    private sealed class CpuMeter
-    {
-        private readonly IReadOnlyList<int> _proxy;
-        private readonly int[] _upstream;
-        private readonly IReadOnlyList<int> _ours;
-        private readonly long _proxyTicks;
-        private readonly long _upstreamTicks;
-        private readonly long _ourTicks;
-        private readonly IReadOnlyList<CoreTimes> _cores;
-        private readonly long _started;
-
-        private CpuMeter(IReadOnlyList<int> proxy, Lab lab)
-        {
-            _proxy = proxy;
-            _upstream = [lab.UpstreamPid];
-            _ours = [.. lab.AllPids, Environment.ProcessId];
-            _proxyTicks = ProcFs.CpuTicks(proxy);
-            _upstreamTicks = ProcFs.CpuTicks(_upstream);
-            _ourTicks = OurTicks();
-            _cores = ProcFs.CpuTimes();
-            _started = Stopwatch.GetTimestamp();
-        }
-
-        public static CpuMeter Start(PathUnderTest path, Lab lab) => new(path.ProxyPids, lab);
-
-        public CpuUse Stop()
-        {
-            var cores = ProcFs.CpuTimes();
-            var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
-            double Percent(long ticks) => Math.Round(100 * ticks / ProcFs.TicksPerSecond / seconds, 1);
-            var other = ProcFs.ProcessTicks(_cores, cores) - (OurTicks() - _ourTicks);
-            return new CpuUse(
-                _proxy.Count == 0 ? 0 : Percent(ProcFs.CpuTicks(_proxy) - _proxyTicks),
-                Percent(ProcFs.CpuTicks(_upstream) - _upstreamTicks),
-                [.. ProcFs.BusyPercent(_cores, cores).Select(static p => Math.Round(p, 1))],
-                Math.Max(0, Percent(other)));
-        }
-
-        private long OurTicks() => ProcFs.CpuTicks(_ours) + ProcFs.WaitedChildrenTicks(Environment.ProcessId);
-    }
-
-    /// <summary>The request bodies, written once per run for wrk's script and the SSE client.</summary>
-    private sealed record Bodies(string Chat, string Stream, string Large)
-    {
-        public static async Task<Bodies> WriteAsync(string directory)
-        {
-            const string messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Hello! Please tell me about load testing an AI gateway.\"}]";
-            var chat = Path.Combine(directory, "chat.json");
-            var stream = Path.Combine(directory, "chat-stream.json");
-            var large = Path.Combine(directory, "chat-100kb.json");
-            await File.WriteAllTextAsync(chat, $"{{\"model\":\"sluice-sim\",{messages}}}");
-            await File.WriteAllTextAsync(stream, $"{{\"model\":\"sluice-sim\",\"stream\":true,{messages}}}");
-            // 100 KB in a field the fake upstream skips without tokenizing: the proxies carry the bytes, the
-            // upstream's cost stays that of a small request.
-            var blob = new StringBuilder(100 * 1024);
-            while (blob.Length < 100 * 1024)
-            {
-                blob.Append("lorem ipsum dolor sit amet, consectetur adipiscing elit. ");
-            }
-
-            await File.WriteAllTextAsync(large, $"{{\"model\":\"sluice-sim\",{messages},\"metadata\":{{\"blob\":\"{blob}\"}}}}");
-            return new Bodies(chat, stream, large);
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Sluice.LoadTools.Configs;
 using Sluice.LoadTools.Processes;
 
 namespace Sluice.LoadTools;
@@ -27,6 +28,7 @@ internal sealed record LabOptions(
 internal sealed class Lab : IAsyncDisposable
 {
     private readonly List<ChildProcess> _processes = [];
+    private readonly List<int> _extraPids = [];
 
     private Lab(LabOptions options) => Options = options;
 
@@ -42,8 +44,20 @@ internal sealed class Lab : IAsyncDisposable
 
     public int UpstreamPid { get; private set; }
 
+    /// <summary>The fake upstream's port, for the configs of extra Sluice processes.</summary>
+    public int UpstreamPort { get; private set; }
+
     /// <summary>Every process the lab started (nginx's worker included), for telling its CPU use from other processes'.</summary>
-    public IReadOnlyList<int> AllPids => [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids];
+    public IReadOnlyList<int> AllPids
+    {
+        get
+        {
+            lock (_extraPids)
+            {
+                return [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids, .. _extraPids];
+            }
+        }
+    }
 
     /// <summary>From starting the Sluice process to <c>/ready</c> answering 200.</summary>
     public double SluiceStartupMs { get; private set; }
@@ -80,9 +94,8 @@ internal sealed class Lab : IAsyncDisposable
     {
         Directory.CreateDirectory(LogDirectory);
         var upstreamPort = FreePort();
+        UpstreamPort = upstreamPort;
         var nginxPort = FreePort();
-        var sluicePort = FreePort();
-        var adminPort = FreePort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 
         var upstream = Start("upstream", Options.SluiceExecutable, ["simulate", "--port", Text(upstreamPort), "--address", "127.0.0.1"], Options.LoadCpus);
@@ -102,15 +115,54 @@ internal sealed class Lab : IAsyncDisposable
         await WaitReadyAsync(http, nginx, new Uri($"http://127.0.0.1:{nginxPort}/nginx-ready"));
         Nginx = new PathUnderTest("nginx", "nginx", new Uri($"http://127.0.0.1:{nginxPort}/v1/chat/completions"), ProcFs.Tree(nginx.Pid));
 
-        var config = Path.Combine(Options.WorkDirectory, "sluice.yaml");
-        await File.WriteAllTextAsync(config, SluiceConfig(upstreamPort));
+        var main = await StartSluiceAsync("sluice", "Sluice", SluiceConfigs.Passthrough(upstreamPort));
+        SluiceStartupMs = main.StartupMs;
+        Sluice = main.Path;
+    }
+
+    /// <summary>
+    /// Starts one more Sluice process on the proxy CPU with its own config (a variant of the passthrough: other
+    /// providers, governance, many routes), counted as the harness's own in CPU accounting until it is disposed.
+    /// </summary>
+    public async Task<SluiceProcess> StartSluiceAsync(string key, string label, string yaml, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
+    {
+        var config = Path.Combine(Options.WorkDirectory, key + ".yaml");
+        await File.WriteAllTextAsync(config, yaml);
+        var port = FreePort();
+        var adminPort = FreePort();
+        var merged = new Dictionary<string, string>(Options.SluiceEnvironment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            merged[name] = value;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var started = Stopwatch.GetTimestamp();
-        var sluice = Start("sluice", Options.SluiceExecutable,
-            ["run", config, "--port", Text(sluicePort), "--admin-port", Text(adminPort), "--address", "127.0.0.1", .. Options.SluiceArguments], Options.ProxyCpus,
-            Options.SluiceEnvironment);
-        await WaitReadyAsync(http, sluice, new Uri($"http://127.0.0.1:{adminPort}/ready"));
-        SluiceStartupMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        Sluice = new PathUnderTest("sluice", "Sluice", new Uri($"http://127.0.0.1:{sluicePort}/v1/chat/completions"), [sluice.Pid]);
+        var process = Start(key, Options.SluiceExecutable,
+            ["run", config, "--port", Text(port), "--admin-port", Text(adminPort), "--address", "127.0.0.1", .. arguments ?? Options.SluiceArguments], Options.ProxyCpus, merged);
+        await WaitReadyAsync(http, process, new Uri($"http://127.0.0.1:{adminPort}/ready"));
+        var startupMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        lock (_extraPids)
+        {
+            if (key != "sluice")
+            {
+                _extraPids.Add(process.Pid);
+            }
+        }
+
+        var path = new PathUnderTest(key, label, new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), [process.Pid]);
+        return new SluiceProcess(path, config, new Uri($"http://127.0.0.1:{adminPort}/"), startupMs, () => Stop(process));
+    }
+
+    private void Stop(ChildProcess process)
+    {
+        lock (_extraPids)
+        {
+            _extraPids.Remove(process.Pid);
+        }
+
+        process.Dispose();
+        _processes.Remove(process);
     }
 
     private ChildProcess Start(string name, string program, IReadOnlyList<string> arguments, string? cpus, IReadOnlyDictionary<string, string>? environment = null)
@@ -161,47 +213,4 @@ internal sealed class Lab : IAsyncDisposable
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The plainest useful Sluice config: one Exact model rule to one OpenAI-schema backend, no credential.</summary>
-    private static string SluiceConfig(int upstreamPort) => $"""
-        # Written by bench/run.sh (Sluice.LoadTools): the passthrough path under test.
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: AIGatewayRoute
-        metadata:
-          name: bench
-          namespace: default
-        spec:
-          rules:
-            - matches:
-                - headers:
-                    - type: Exact
-                      name: x-ai-eg-model
-                      value: sluice-sim
-              backendRefs:
-                - name: simulator
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: AIServiceBackend
-        metadata:
-          name: simulator
-          namespace: default
-        spec:
-          schema:
-            name: OpenAI
-          backendRef:
-            name: simulator
-            kind: Backend
-            group: gateway.envoyproxy.io
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: Backend
-        metadata:
-          name: simulator
-          namespace: default
-        spec:
-          endpoints:
-            - ip:
-                address: 127.0.0.1
-                port: {upstreamPort}
-        """;
 }

@@ -16,12 +16,13 @@ using Sluice.LoadTools.Report;
 //   --sluice-access-log T     Sluice's --access-log (stdout, off or a file); default off, as nginx's access_log
 //   --sluice-env NAME=VALUE   an environment variable for the Sluice process (repeatable), for what-if runs
 //                             such as DOTNET_TieredPGO=0; the report lists them
+//   --soak-segments N         soak segments (a minute each in the full plan); 0 skips the soak
 if (args is ["--render", var reportPath])
 {
     // Re-evaluates the targets of a stored run and renders it again (after a fix to the report code).
     var stored = JsonSerializer.Deserialize(await File.ReadAllTextAsync(reportPath), ReportJsonContext.Default.BenchReport)
         ?? throw new InvalidDataException($"{reportPath} holds no report");
-    var rendered = stored with { Targets = TargetEvaluator.Evaluate(stored.Wrk, stored.Memory, stored.Micro) };
+    var rendered = stored with { Targets = TargetEvaluator.Evaluate(stored) };
     await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(rendered, ReportJsonContext.Default.BenchReport));
     await File.WriteAllTextAsync(Path.ChangeExtension(reportPath, ".md"), MarkdownReport.Render(rendered));
     Console.WriteLine(MarkdownReport.Render(rendered));
@@ -96,7 +97,9 @@ if (failure is not null)
     notes.Add($"The run stopped early ({failure}); rows without numbers were not measured.");
 }
 
-var measured = harness.WrkRuns.Select(static r => r.Cpu).Concat(harness.StreamLatency.Select(static r => r.Cpu)).ToList();
+var allWrkRuns = harness.WrkRuns.Concat(harness.Variants.SelectMany(static v => v.Runs))
+    .Concat(new[] { harness.ControlPlane?.Baseline, harness.ControlPlane?.DuringReloads }.OfType<WrkRun>()).ToList();
+var measured = allWrkRuns.Select(static r => r.Cpu).Concat(harness.StreamLatency.Select(static r => r.Cpu)).ToList();
 if (measured.Count > 0 && measured.All(static c => !c.Noisy))
 {
     notes.Add($"No measurement was disturbed: other processes used at most {measured.Max(static c => c.OtherPercent):0} % of a core during any of them{(backgroundOther > 20 ? $" (though {backgroundOther:0} % just before the run)" : string.Empty)}.");
@@ -116,7 +119,7 @@ if (arguments.SluiceEnvironment.Count > 0)
     notes.Add($"What-if run: Sluice ran with {string.Join(", ", arguments.SluiceEnvironment.Select(static e => $"{e.Key}={e.Value}"))}; not a measurement of Sluice as shipped.");
 }
 
-var noisy = harness.WrkRuns.Where(static r => r.Cpu.Noisy).Select(static r => $"{r.Scenario}/{r.Path}").ToList();
+var noisy = allWrkRuns.Where(static r => r.Cpu.Noisy).Select(static r => $"{r.Scenario}/{r.Path}").ToList();
 if (noisy.Count > 0)
 {
     notes.Add($"† marks runs during which processes outside the harness used more than 20 % of a core ({string.Join(", ", noisy)}).");
@@ -134,7 +137,7 @@ if (loadCpus is null)
 
 notes.Add($"Raw wrk output and process logs: {Path.GetRelativePath(Path.Combine(arguments.BenchDirectory, ".."), lab.LogDirectory)}/.");
 
-var report = new BenchReport(
+var unjudged = new BenchReport(
     Schema: 1,
     new RunInfo(arguments.Plan.Mode, started, Math.Round(clock.Elapsed.TotalSeconds), loadCpus, proxyCpus, background, backgroundOther, loadAverageBefore, LoadAverage(), lab.SluiceStartupMs, sluiceArguments, arguments.SluiceEnvironment),
     machine,
@@ -144,9 +147,15 @@ var report = new BenchReport(
     harness.StreamLatency,
     harness.StreamConcurrency,
     memory,
-    TargetEvaluator.Evaluate(harness.WrkRuns, memory, micro),
+    [],
     micro,
-    notes);
+    notes)
+{
+    Variants = harness.Variants,
+    ControlPlane = harness.ControlPlane,
+    Soak = harness.Soak,
+};
+var report = unjudged with { Targets = TargetEvaluator.Evaluate(unjudged) };
 
 var markdown = MarkdownReport.Render(report);
 var jsonPath = Path.Combine(arguments.ResultsDirectory, stamp + ".json");

@@ -68,7 +68,15 @@ internal sealed record BenchReport(
     IReadOnlyList<MemoryFigures> Memory,
     IReadOnlyList<TargetVerdict> Targets,
     IReadOnlyList<MicroResult> Micro,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The extra Sluice processes (providers, governance, many models); empty in runs before they existed.</summary>
+    public IReadOnlyList<VariantRun> Variants { get; init; } = [];
+
+    public ControlPlaneRun? ControlPlane { get; init; }
+
+    public SoakRun? Soak { get; init; }
+}
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

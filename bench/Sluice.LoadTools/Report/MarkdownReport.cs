@@ -34,6 +34,7 @@ internal static class MarkdownReport
         SingleConnection(md, report);
         Streaming(md, report);
         Memory(md, report);
+        FeatureReport.Render(md, report);
         Targets(md, report);
         Micro(md, report);
         if (report.Notes.Count > 0)

@@ -1,0 +1,44 @@
+using Sluice.LoadTools.Load;
+
+namespace Sluice.LoadTools.Configs;
+
+/// <summary>
+/// A Sluice process with a config other than the plain passthrough, measured on its own against the same fake
+/// upstream: another provider's path, governance on, or a large routing table.
+/// </summary>
+internal sealed record SluiceVariant(
+    string Key,
+    string Label,
+    string What,
+    string Yaml,
+    IReadOnlyList<string> Headers,
+    IReadOnlyDictionary<string, string>? Environment = null,
+    IReadOnlyList<string>? Arguments = null,
+    string Model = Bodies.DefaultModel)
+{
+    public static IReadOnlyList<SluiceVariant> All(BenchPlan plan, int upstreamPort, string logDirectory, IReadOnlyList<string> sluiceArguments) =>
+    [
+        new("governance", "Sluice, governance on",
+            "client API key (SecurityPolicy apiKeyAuth), token costs and an in-process token rate limit per tenant (BackendTrafficPolicy), JSON access log to a file",
+            SluiceConfigs.Governance(upstreamPort),
+            [$"Authorization: Bearer {SluiceConfigs.ClientKey}", "x-tenant: bench"],
+            Arguments: ["--access-log", Path.Combine(logDirectory, "governance-access.log")]),
+        new("azure", "Sluice → Azure OpenAI",
+            "AzureOpenAI schema: deployment path and api-version, Entra ID bearer token from Azure.Identity (managed identity, fetched once from the fake upstream)",
+            SluiceConfigs.Azure(upstreamPort),
+            [],
+            SluiceConfigs.AzureEnvironment(upstreamPort),
+            sluiceArguments),
+        new("bedrock", "Sluice → AWS Bedrock",
+            "AWSBedrock schema: OpenAI → Converse translation, SigV4 with the AWS SDK's signer, Converse JSON → chat.completion, event-stream → SSE",
+            SluiceConfigs.Bedrock(upstreamPort),
+            [],
+            Arguments: sluiceArguments),
+        new("models", $"Sluice, {plan.ManyModels:N0} models",
+            $"{plan.ManyModels:N0} Exact model rules in {plan.ManyModels / 100} AIGatewayRoutes; requests name model-{plan.ManyModels / 2}",
+            SluiceConfigs.ManyModels(upstreamPort, plan.ManyModels, "model"),
+            [],
+            Arguments: sluiceArguments,
+            Model: $"model-{plan.ManyModels / 2}"),
+    ];
+}
