@@ -76,7 +76,10 @@ internal sealed partial class ConfigManager : IDisposable
         await _reloadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var (snapshot, diagnostics) = Build();
+            // Building a large config is a few hundred milliseconds of CPU. On a thread-pool thread it would hold a
+            // worker that requests need (a pod limited to one CPU has one), stalling them until the pool grows; on a
+            // thread of its own the OS shares the CPU between it and the requests.
+            var (snapshot, diagnostics) = await Task.Factory.StartNew(Build, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             LogDiagnostics(diagnostics, isReload: true);
             if (snapshot is null)
             {
