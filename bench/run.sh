@@ -4,8 +4,8 @@
 # (wrk, and a .NET SSE client for stream timing) on 127.0.0.1, prints a markdown report and writes
 # bench/results/<timestamp>.json and .md. See docs/benchmarks.md.
 #
-#   bench/run.sh            full run (about 13 minutes: BenchmarkDotNet --job short, then the load harness)
-#   bench/run.sh --quick    smoke run (under 3 minutes once the builds are warm)
+#   bench/run.sh            full run (about 35 minutes: BenchmarkDotNet --job short, the load harness, a 10-minute soak)
+#   bench/run.sh --quick    smoke run (about 6 minutes once the builds are warm)
 #   bench/run.sh --no-micro     skip the BenchmarkDotNet micro-benchmarks
 #   bench/run.sh --micro-only   run only the micro-benchmarks
 #   bench/run.sh --no-build     measure the Sluice last published to bench/.out/sluice (when src/ is mid-edit)
