@@ -58,7 +58,7 @@ public sealed class SimulatorManagedIdentityCliTests
         metadata: {name: azure-sim, namespace: default}
         spec:
           schema: {name: AzureOpenAI, version: 2025-01-01-preview}
-          backendRef: {name: simulator, kind: Backend, group: gateway.envoyproxy.io}
+          backendRef: {name: azure-simulator, kind: Backend, group: gateway.envoyproxy.io}
         ---
         apiVersion: aigateway.envoyproxy.io/v1beta1
         kind: BackendSecurityPolicy
@@ -72,7 +72,7 @@ public sealed class SimulatorManagedIdentityCliTests
         ---
         apiVersion: gateway.envoyproxy.io/v1alpha1
         kind: Backend
-        metadata: {name: simulator, namespace: default}
+        metadata: {name: azure-simulator, namespace: default}
         spec:
           endpoints: [{ip: {address: 127.0.0.1, port: {{port}} } }]
         """;
