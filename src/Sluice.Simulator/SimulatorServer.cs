@@ -11,8 +11,9 @@ namespace Sluice.Simulator;
 
 /// <summary>
 /// A deterministic, offline, OpenAI-compatible LLM server on Kestrel: /v1/chat/completions, /v1/completions,
-/// /v1/embeddings, /v1/models and /health, with fault injection through x-sim-* request headers. It never makes
-/// network calls. See docs/simulator.md.
+/// /v1/embeddings, /v1/models and /health; the same answers on Azure OpenAI's deployment paths and as AWS Bedrock's
+/// Converse and ConverseStream; an Azure managed-identity token endpoint (/msi/token); fault injection through
+/// x-sim-* request headers. It never makes network calls. See docs/simulator.md.
 /// </summary>
 public sealed class SimulatorServer : IAsyncDisposable
 {

@@ -14,8 +14,8 @@ namespace Sluice.Simulator.Endpoints;
 /// <summary>POST /v1/chat/completions: a <c>chat.completion</c>, or <c>chat.completion.chunk</c> events.</summary>
 internal sealed class ChatCompletionsEndpoint(SimulatorRuntime runtime) : IJsonEndpoint<ChatCompletionRequest>
 {
-    public bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error) =>
-        ChatCompletionRequestParser.TryParse(body, out request, out error);
+    public bool TryParse(in ReadOnlySequence<byte> body, string? pathModel, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error) =>
+        ChatCompletionRequestParser.TryParse(body, pathModel, out request, out error);
 
     public async Task RespondAsync(HttpContext context, FaultPlan faults, ChatCompletionRequest request)
     {

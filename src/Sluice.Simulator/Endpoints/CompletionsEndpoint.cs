@@ -18,8 +18,8 @@ namespace Sluice.Simulator.Endpoints;
 /// </summary>
 internal sealed class CompletionsEndpoint(SimulatorRuntime runtime) : IJsonEndpoint<CompletionRequest>
 {
-    public bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out CompletionRequest? request, out RequestError error) =>
-        CompletionRequestParser.TryParse(body, out request, out error);
+    public bool TryParse(in ReadOnlySequence<byte> body, string? pathModel, [NotNullWhen(true)] out CompletionRequest? request, out RequestError error) =>
+        CompletionRequestParser.TryParse(body, pathModel, out request, out error);
 
     public async Task RespondAsync(HttpContext context, FaultPlan faults, CompletionRequest request)
     {

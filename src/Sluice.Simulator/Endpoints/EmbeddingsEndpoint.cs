@@ -18,8 +18,8 @@ namespace Sluice.Simulator.Endpoints;
 /// </summary>
 internal sealed class EmbeddingsEndpoint(SimulatorRuntime runtime) : IJsonEndpoint<EmbeddingRequest>
 {
-    public bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out EmbeddingRequest? request, out RequestError error) =>
-        EmbeddingRequestParser.TryParse(body, out request, out error);
+    public bool TryParse(in ReadOnlySequence<byte> body, string? pathModel, [NotNullWhen(true)] out EmbeddingRequest? request, out RequestError error) =>
+        EmbeddingRequestParser.TryParse(body, pathModel, out request, out error);
 
     public async Task RespondAsync(HttpContext context, FaultPlan faults, EmbeddingRequest request)
     {

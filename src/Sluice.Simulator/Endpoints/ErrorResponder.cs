@@ -1,13 +1,20 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Sluice.Simulator.Buffers;
+using Sluice.Simulator.Endpoints.Bedrock;
 using Sluice.Simulator.Requests;
 
 namespace Sluice.Simulator.Endpoints;
 
-/// <summary>The one place errors become responses: <c>{"error":{"message","type","param","code"}}</c>.</summary>
+/// <summary>
+/// The one place errors become responses: <c>{"error":{"message","type","param","code"}}</c>, or Bedrock's shape on
+/// the Bedrock paths.
+/// </summary>
 internal static class ErrorResponder
 {
+    public static Task WriteAsync(HttpContext context, RequestError error, ErrorFormat format) =>
+        format == ErrorFormat.Bedrock ? BedrockErrorResponder.WriteAsync(context, error) : WriteAsync(context, error);
+
     public static async Task WriteAsync(HttpContext context, RequestError error)
     {
         using var body = new PooledBufferWriter(512);

@@ -13,17 +13,19 @@ internal static class JsonRequestHandler
         HttpContext context,
         SimulatorRuntime runtime,
         FaultPlan faults,
-        IJsonEndpoint<TRequest> endpoint)
+        IJsonEndpoint<TRequest> endpoint,
+        string? pathModel,
+        ErrorFormat errors)
         where TRequest : class
     {
         PipeReader bodyReader = context.Request.BodyReader;
         ReadResult body = await RequestBodyReader.ReadToEndAsync(bodyReader, context.RequestAborted);
-        bool parsed = endpoint.TryParse(body.Buffer, out TRequest? request, out RequestError error);
+        bool parsed = endpoint.TryParse(body.Buffer, pathModel, out TRequest? request, out RequestError error);
         bodyReader.AdvanceTo(body.Buffer.End);
         if (!parsed || request is null)
         {
             SimulatorLog.RequestRejected(runtime.Logger, context.Request.Method, context.Request.Path.Value, error.Status, error.Message);
-            await ErrorResponder.WriteAsync(context, error);
+            await ErrorResponder.WriteAsync(context, error, errors);
             return;
         }
 

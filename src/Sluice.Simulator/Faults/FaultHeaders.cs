@@ -29,4 +29,10 @@ internal static class FaultHeaders
 
     /// <summary>Response: "true" when the request carried an api-key header.</summary>
     public const string SawApiKey = "x-sim-saw-api-key";
+
+    /// <summary>
+    /// Response: which credential the request carried, never its value: issued-token (a bearer token this server's
+    /// /msi/token issued), bearer, aws-sigv4, other-authorization, api-key or none.
+    /// </summary>
+    public const string SawCredential = "x-sim-saw-credential";
 }

@@ -26,8 +26,8 @@ internal static class FaultInjector
     private const int RateLimitRequests = 500;
     private const int RateLimitTokens = 200_000;
 
-    /// <summary>Returns false when a fault has answered (or dropped) the request.</summary>
-    public static async ValueTask<bool> TryPassAsync(HttpContext context, FaultPlan faults, SimulatorRuntime runtime)
+    /// <summary>Returns false when a fault has answered (or dropped) the request; errors use <paramref name="errors"/>.</summary>
+    public static async ValueTask<bool> TryPassAsync(HttpContext context, FaultPlan faults, SimulatorRuntime runtime, ErrorFormat errors)
     {
         if (faults.DelayMs > 0)
         {
@@ -55,7 +55,7 @@ internal static class FaultInjector
                 AddRateLimitHeaders(context.Response.Headers, faults.RetryAfterSeconds);
             }
 
-            await ErrorResponder.WriteAsync(context, SimulatedErrors.ForStatus(status, faults.RetryAfterSeconds));
+            await ErrorResponder.WriteAsync(context, SimulatedErrors.ForStatus(status, faults.RetryAfterSeconds), errors);
             return false;
         }
 

@@ -2,30 +2,48 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Sluice.Simulator.Endpoints;
+using Sluice.Simulator.Endpoints.Azure;
+using Sluice.Simulator.Endpoints.Bedrock;
 using Sluice.Simulator.Faults;
 
 namespace Sluice.Simulator.Hosting;
 
 /// <summary>The simulator's only middleware: common headers, routing, pre-response faults, then the endpoint.</summary>
-internal sealed class RequestDispatcher(SimulatorRuntime runtime)
+internal sealed class RequestDispatcher
 {
     private static readonly StringValues s_true = new("true");
     private static readonly StringValues s_false = new("false");
 
-    private readonly ChatCompletionsEndpoint _chat = new(runtime);
-    private readonly CompletionsEndpoint _completions = new(runtime);
-    private readonly EmbeddingsEndpoint _embeddings = new(runtime);
+    private readonly SimulatorRuntime _runtime;
+    private readonly IssuedTokens _issuedTokens = new();
+    private readonly ChatCompletionsEndpoint _chat;
+    private readonly CompletionsEndpoint _completions;
+    private readonly EmbeddingsEndpoint _embeddings;
+    private readonly ConverseEndpoint _converse;
+    private readonly ConverseStreamEndpoint _converseStream;
+    private readonly ManagedIdentityTokenEndpoint _managedIdentity;
+
+    public RequestDispatcher(SimulatorRuntime runtime)
+    {
+        _runtime = runtime;
+        _chat = new(runtime);
+        _completions = new(runtime);
+        _embeddings = new(runtime);
+        _converse = new(runtime);
+        _converseStream = new(runtime);
+        _managedIdentity = new(runtime, _issuedTokens);
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
-        runtime.RequestStarted();
+        _runtime.RequestStarted();
         try
         {
             await DispatchAsync(context);
         }
         finally
         {
-            runtime.RequestEnded();
+            _runtime.RequestEnded();
         }
     }
 
@@ -35,46 +53,57 @@ internal sealed class RequestDispatcher(SimulatorRuntime runtime)
         IHeaderDictionary responseHeaders = context.Response.Headers;
         responseHeaders[FaultHeaders.SawAuthorization] = request.Headers.ContainsKey(HeaderNames.Authorization) ? s_true : s_false;
         responseHeaders[FaultHeaders.SawApiKey] = request.Headers.ContainsKey("api-key") ? s_true : s_false;
+        responseHeaders[FaultHeaders.SawCredential] = SeenCredential.Of(request.Headers, _issuedTokens);
 
         string path = request.Path.Value ?? string.Empty;
-        SimulatorRoute route = SimulatorRoutes.Match(request.Method, path);
-        switch (route)
+        RouteMatch match = SimulatorRoutes.Match(request.Method, path);
+        switch (match.Route)
         {
             case SimulatorRoute.Health:
                 context.Response.ContentType = "text/plain";
                 return context.Response.WriteAsync("OK");
+            case SimulatorRoute.ManagedIdentityToken:
+                return _managedIdentity.HandleAsync(context);
             case SimulatorRoute.NotFound:
-                SimulatorLog.RequestRejected(runtime.Logger, request.Method, path, StatusCodes.Status404NotFound, "no such endpoint");
+                SimulatorLog.RequestRejected(_runtime.Logger, request.Method, path, StatusCodes.Status404NotFound, "no such endpoint");
                 return ErrorResponder.WriteAsync(context, ErrorResponder.NotFound(request.Method, path));
             default:
-                return HandleApiAsync(context, route, path);
+                return HandleApiAsync(context, match, path);
         }
     }
 
-    private async Task HandleApiAsync(HttpContext context, SimulatorRoute route, string path)
+    private async Task HandleApiAsync(HttpContext context, RouteMatch match, string path)
     {
         FaultPlan faults = FaultPlan.FromHeaders(context.Request.Headers);
-        if (!await FaultInjector.TryPassAsync(context, faults, runtime))
+        ErrorFormat errors = match.ErrorFormat;
+        if (!await FaultInjector.TryPassAsync(context, faults, _runtime, errors))
         {
             return;
         }
 
-        switch (route)
+        string? pathModel = match.NameIn(path);
+        switch (match.Route)
         {
             case SimulatorRoute.ChatCompletions:
-                await JsonRequestHandler.HandleAsync(context, runtime, faults, _chat);
+                await JsonRequestHandler.HandleAsync(context, _runtime, faults, _chat, pathModel, errors);
                 break;
             case SimulatorRoute.Completions:
-                await JsonRequestHandler.HandleAsync(context, runtime, faults, _completions);
+                await JsonRequestHandler.HandleAsync(context, _runtime, faults, _completions, pathModel, errors);
                 break;
             case SimulatorRoute.Embeddings:
-                await JsonRequestHandler.HandleAsync(context, runtime, faults, _embeddings);
+                await JsonRequestHandler.HandleAsync(context, _runtime, faults, _embeddings, pathModel, errors);
+                break;
+            case SimulatorRoute.BedrockConverse:
+                await JsonRequestHandler.HandleAsync(context, _runtime, faults, _converse, pathModel, errors);
+                break;
+            case SimulatorRoute.BedrockConverseStream:
+                await JsonRequestHandler.HandleAsync(context, _runtime, faults, _converseStream, pathModel, errors);
                 break;
             case SimulatorRoute.Models:
                 await ModelsEndpoint.ListAsync(context);
                 break;
             default:
-                await ModelsEndpoint.GetAsync(context, Uri.UnescapeDataString(path[SimulatorRoutes.ModelPrefix.Length..]));
+                await ModelsEndpoint.GetAsync(context, pathModel ?? string.Empty);
                 break;
         }
     }

@@ -22,4 +22,8 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Simulator failed to stop cleanly")]
     public static partial void StopFailed(ILogger logger, Exception exception);
+
+    /// <summary>Names the resource only: the token itself is never logged.</summary>
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Issued a managed identity token for {Resource}")]
+    public static partial void ManagedIdentityTokenIssued(ILogger logger, string resource);
 }

@@ -19,8 +19,13 @@ internal static class ChatCompletionRequestParser
     /// <summary>The assistant turn the model is primed with.</summary>
     public const int ReplyPrimingTokens = 2;
 
-    public static bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out ChatCompletionRequest? request, out RequestError error) =>
-        RequestJsonParser.TryParse(body, new Fields(), out request, out error);
+    /// <param name="pathModel">The model when the body names none (the deployment of an Azure path).</param>
+    public static bool TryParse(
+        in ReadOnlySequence<byte> body,
+        string? pathModel,
+        [NotNullWhen(true)] out ChatCompletionRequest? request,
+        out RequestError error) =>
+        RequestJsonParser.TryParse(body, new Fields(), pathModel, out request, out error);
 
     /// <summary>The reader is on the "messages" name; a JSON null counts as missing (count -1).</summary>
     private static bool TryReadMessages(

@@ -10,8 +10,13 @@ namespace Sluice.Simulator.Requests;
 /// </summary>
 internal static class CompletionRequestParser
 {
-    public static bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out CompletionRequest? request, out RequestError error) =>
-        RequestJsonParser.TryParse(body, new Fields(), out request, out error);
+    /// <param name="pathModel">The model when the body names none (the deployment of an Azure path).</param>
+    public static bool TryParse(
+        in ReadOnlySequence<byte> body,
+        string? pathModel,
+        [NotNullWhen(true)] out CompletionRequest? request,
+        out RequestError error) =>
+        RequestJsonParser.TryParse(body, new Fields(), pathModel, out request, out error);
 
     /// <summary>The completion fields read so far.</summary>
     private struct Fields() : IRequestFields<CompletionRequest>

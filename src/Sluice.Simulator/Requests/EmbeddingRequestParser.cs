@@ -7,8 +7,13 @@ namespace Sluice.Simulator.Requests;
 /// <summary>Parses an embeddings request; usage counts input tokens as completions count prompts.</summary>
 internal static class EmbeddingRequestParser
 {
-    public static bool TryParse(in ReadOnlySequence<byte> body, [NotNullWhen(true)] out EmbeddingRequest? request, out RequestError error) =>
-        RequestJsonParser.TryParse(body, new Fields(), out request, out error);
+    /// <param name="pathModel">The model when the body names none (the deployment of an Azure path).</param>
+    public static bool TryParse(
+        in ReadOnlySequence<byte> body,
+        string? pathModel,
+        [NotNullWhen(true)] out EmbeddingRequest? request,
+        out RequestError error) =>
+        RequestJsonParser.TryParse(body, new Fields(), pathModel, out request, out error);
 
     /// <summary>The embedding fields read so far.</summary>
     private struct Fields() : IRequestFields<EmbeddingRequest>

@@ -6,9 +6,9 @@ namespace Sluice.Simulator.Requests;
 
 /// <summary>
 /// What every request body parser shares: one root object read with <see cref="Utf8JsonReader"/>, a required
-/// non-empty <c>model</c> string, nothing after the root object, and the OpenAI error for malformed JSON. Every
-/// other property goes to the endpoint's <see cref="IRequestFields{TRequest}"/>, in body order; its first error
-/// wins.
+/// non-empty <c>model</c> string (or a model named by the path: an Azure deployment, a Bedrock model id), nothing
+/// after the root object, and the OpenAI error for malformed JSON. Every other property goes to the endpoint's
+/// <see cref="IRequestFields{TRequest}"/>, in body order; its first error wins.
 /// </summary>
 internal static class RequestJsonParser
 {
@@ -18,13 +18,24 @@ internal static class RequestJsonParser
         [NotNullWhen(true)] out TRequest? request,
         out RequestError error)
         where TFields : struct, IRequestFields<TRequest>
+        where TRequest : class =>
+        TryParse(body, fields, pathModel: null, out request, out error);
+
+    /// <param name="pathModel">The model when the body has no <c>model</c>; a body's own model wins.</param>
+    public static bool TryParse<TFields, TRequest>(
+        in ReadOnlySequence<byte> body,
+        TFields fields,
+        string? pathModel,
+        [NotNullWhen(true)] out TRequest? request,
+        out RequestError error)
+        where TFields : struct, IRequestFields<TRequest>
         where TRequest : class
     {
         request = null;
         try
         {
             var reader = new Utf8JsonReader(body, JsonFields.ReaderOptions);
-            return TryParse(ref reader, ref fields, out request, out error);
+            return TryParse(ref reader, ref fields, pathModel, out request, out error);
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
@@ -38,6 +49,7 @@ internal static class RequestJsonParser
     private static bool TryParse<TFields, TRequest>(
         ref Utf8JsonReader reader,
         ref TFields fields,
+        string? pathModel,
         [NotNullWhen(true)] out TRequest? request,
         out RequestError error)
         where TFields : struct, IRequestFields<TRequest>
@@ -63,6 +75,11 @@ internal static class RequestJsonParser
         }
 
         JsonFields.ReadToEnd(ref reader);
+        if (string.IsNullOrEmpty(model))
+        {
+            model = pathModel;
+        }
+
         if (string.IsNullOrEmpty(model))
         {
             error = RequestError.MissingModel();

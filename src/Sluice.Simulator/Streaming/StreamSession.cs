@@ -8,15 +8,16 @@ using Sluice.Simulator.Hosting;
 namespace Sluice.Simulator.Streaming;
 
 /// <summary>
-/// One SSE response: framing, pacing (tokens per second) and the streaming faults (break, stall). Every method
-/// that returns false means "stop writing": the client left, the server is stopping, or a fault fired.
+/// One streamed response: pacing (tokens per second), the streaming faults (break, stall), and its framing: SSE
+/// events (OpenAI) or whole pre-encoded frames (Bedrock's event stream). Every method that returns false means
+/// "stop writing": the client left, the server is stopping, or a fault fired.
 /// </summary>
 internal sealed class StreamSession : IDisposable
 {
     private readonly HttpContext _context;
     private readonly SimulatorRuntime _runtime;
     private readonly FaultPlan _faults;
-    private readonly SseWriter _sse;
+    private SseWriter? _sse;
     private readonly CancellationTokenSource? _lifetime;
     private readonly double _rate;
     private long _started;
@@ -27,7 +28,6 @@ internal sealed class StreamSession : IDisposable
         _runtime = runtime;
         _faults = faults;
         _rate = runtime.TokensPerSecond(faults);
-        _sse = new SseWriter(context.Response.BodyWriter);
         if (_rate > 0 || faults.StallAfter is not null)
         {
             _lifetime = runtime.LinkToRequest(context);
@@ -36,28 +36,40 @@ internal sealed class StreamSession : IDisposable
 
     private CancellationToken Token => _lifetime?.Token ?? _context.RequestAborted;
 
+    private SseWriter Sse => _sse ??= new SseWriter(_context.Response.BodyWriter);
+
     /// <summary>Sets the SSE status and headers; they go out with the first event.</summary>
-    public void Start()
+    public void Start() => Start("text/event-stream; charset=utf-8");
+
+    /// <summary>Sets the status and headers of a stream of <paramref name="contentType"/>; they go out with the first write.</summary>
+    public void Start(string contentType)
     {
         HttpResponse response = _context.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
+        response.ContentType = contentType;
         response.Headers.CacheControl = "no-cache";
         _context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         _started = _runtime.TimeProvider.GetTimestamp();
     }
 
-    public Utf8JsonWriter BeginEvent() => _sse.BeginEvent();
+    public Utf8JsonWriter BeginEvent() => Sse.BeginEvent();
 
     public async ValueTask<bool> EndEventAsync(int contentChunksSent)
     {
-        FlushResult result = await _sse.EndEventAsync();
+        FlushResult result = await Sse.EndEventAsync();
         return Continue(result, contentChunksSent);
     }
 
     public async ValueTask<bool> WriteDoneAsync(int contentChunksSent)
     {
-        FlushResult result = await _sse.WriteDoneAsync();
+        FlushResult result = await Sse.WriteDoneAsync();
+        return Continue(result, contentChunksSent);
+    }
+
+    /// <summary>Writes one whole frame (an AWS event-stream message) and flushes it to the client.</summary>
+    public async ValueTask<bool> WriteFrameAsync(ReadOnlyMemory<byte> frame, int contentChunksSent)
+    {
+        FlushResult result = await _context.Response.BodyWriter.WriteAsync(frame, CancellationToken.None);
         return Continue(result, contentChunksSent);
     }
 
@@ -95,9 +107,12 @@ internal sealed class StreamSession : IDisposable
         return !Token.IsCancellationRequested || Stop(sent);
     }
 
+    /// <summary>Time since <see cref="Start()"/> (Bedrock's metrics.latencyMs).</summary>
+    public TimeSpan Elapsed => _runtime.TimeProvider.GetElapsedTime(_started);
+
     public void Dispose()
     {
-        _sse.Dispose();
+        _sse?.Dispose();
         _lifetime?.Dispose();
     }
 

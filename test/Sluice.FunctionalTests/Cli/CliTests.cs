@@ -150,7 +150,7 @@ public sealed class CliTests
         Assert.Empty(bedrock.Calls);
     }
 
-    private static string WriteTemp(string yaml)
+    internal static string WriteTemp(string yaml)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-cli-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);

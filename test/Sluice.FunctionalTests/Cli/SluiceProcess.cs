@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace Sluice.Cli;
 
-/// <summary>Runs the built <c>sluice</c> command as a real process, with provider keys removed from its environment.</summary>
+/// <summary>
+/// Runs the built <c>sluice</c> command as a real process, with provider keys and Azure identity endpoints removed
+/// from its environment (a test sets the ones it needs through <c>environment</c>).
+/// </summary>
 internal sealed partial class SluiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -16,6 +19,18 @@ internal sealed partial class SluiceProcess : IAsyncDisposable
     {
         _process = process;
     }
+
+    /// <summary>
+    /// Provider keys, and the variables Azure.Identity reads to find a managed identity or workload identity (other
+    /// tests set some of them in this process for a moment).
+    /// </summary>
+    private static readonly string[] RemovedVariables =
+    [
+        "OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION",
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+        "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+    ];
 
     public string Stdout
     {
@@ -48,7 +63,7 @@ internal sealed partial class SluiceProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var name in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE" })
+        foreach (var name in RemovedVariables)
         {
             info.Environment.Remove(name);
         }

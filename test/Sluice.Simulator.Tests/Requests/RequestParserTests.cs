@@ -11,6 +11,7 @@ public class RequestParserTests
     {
         bool parsed = ChatCompletionRequestParser.TryParse(
             Body("""{"stream":true,"x":{"y":[1]},"stream_options":{"z":0,"include_usage":true},"model":"m","messages":[{"content":"hi"}],"max_tokens":9,"max_completion_tokens":4}"""),
+            pathModel: null,
             out ChatCompletionRequest? request,
             out _);
 
@@ -31,7 +32,7 @@ public class RequestParserTests
     [InlineData("""{"model":"m","messages":[1]}""", "messages[0]")]
     public void Chat_InvalidFields_NameTheParam(string json, string param)
     {
-        Assert.False(ChatCompletionRequestParser.TryParse(Body(json), out _, out RequestError error));
+        Assert.False(ChatCompletionRequestParser.TryParse(Body(json), pathModel: null, out _, out RequestError error));
         Assert.Equal(param, error.Param);
     }
 
@@ -40,6 +41,7 @@ public class RequestParserTests
     {
         bool parsed = CompletionRequestParser.TryParse(
             Body("""{"model":"m","prompt":["a",[1,2]],"max_tokens":0,"stream":true,"stream_options":{"include_usage":true}}"""),
+            pathModel: null,
             out CompletionRequest? request,
             out _);
 
@@ -57,7 +59,7 @@ public class RequestParserTests
     [InlineData("""{"model":"m","prompt":"a","stream":1}""", "stream", "invalid_type")]
     public void Completion_InvalidFields_NameTheParam(string json, string param, string code)
     {
-        Assert.False(CompletionRequestParser.TryParse(Body(json), out _, out RequestError error));
+        Assert.False(CompletionRequestParser.TryParse(Body(json), pathModel: null, out _, out RequestError error));
         Assert.Equal(param, error.Param);
         Assert.Equal(code, error.Code);
     }
@@ -67,6 +69,7 @@ public class RequestParserTests
     {
         bool parsed = EmbeddingRequestParser.TryParse(
             Body("""{"model":"m","input":"hi","stream":"not a bool","stream_options":1}"""),
+            pathModel: null,
             out EmbeddingRequest? request,
             out _);
 
@@ -83,7 +86,7 @@ public class RequestParserTests
     [InlineData("""{"model":"m","input":"x","dimensions":8193}""", "dimensions", "integer_above_max_value")]
     public void Embedding_InvalidFields_NameTheParam(string json, string param, string code)
     {
-        Assert.False(EmbeddingRequestParser.TryParse(Body(json), out _, out RequestError error));
+        Assert.False(EmbeddingRequestParser.TryParse(Body(json), pathModel: null, out _, out RequestError error));
         Assert.Equal(param, error.Param);
         Assert.Equal(code, error.Code);
     }
