@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 namespace Sluice.Benchmarks;
 
 /// <summary>
-/// Micro-benchmarks of the passthrough path: body reading, model extraction, routing, body patching and SSE copying.
+/// Micro-benchmarks of the passthrough path (body reading, model extraction, routing, body patching, SSE copying) and of
+/// the provider paths (request, response and stream translation, AWS event-stream decoding, SigV4 signing, Azure OpenAI).
 /// Any BenchmarkDotNet arguments work, e.g. <c>--filter '*' --job short --inProcess</c>; bench/run.sh passes them.
 /// <c>--alloc-profile [direct|gateway] [stream]</c> samples what one request allocates, by type (<see cref="AllocationProfile"/>).
 /// </summary>

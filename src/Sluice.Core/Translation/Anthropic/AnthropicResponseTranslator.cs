@@ -57,8 +57,11 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
             return;
         }
 
+        // Decoded straight from the UTF-8 payload: no base64 string per event.
         using var frame = JsonDocument.Parse(payload);
-        var bytes = Convert.FromBase64String(ChatMessageParts.Get(frame.RootElement, "bytes").GetString() ?? string.Empty);
+        var bytes = ChatMessageParts.Get(frame.RootElement, "bytes") is { ValueKind: JsonValueKind.String } encoded && encoded.TryGetBytesFromBase64(out var decoded)
+            ? decoded
+            : throw new FormatException("a chunk event without base64 bytes");
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
         switch (ChatMessageParts.Get(root, "type").GetString())

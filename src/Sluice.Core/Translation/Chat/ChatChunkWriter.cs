@@ -7,10 +7,12 @@ namespace Sluice.Translation.Chat;
 /// <summary>
 /// Writes OpenAI <c>chat.completion.chunk</c> SSE events (<c>data: {...}\n\n</c>) for translated streams: the role,
 /// content and reasoning deltas, tool call starts and argument deltas, the finish reason, a usage-only chunk
-/// (<c>choices: []</c>) and <c>[DONE]</c>. One instance per stream.
+/// (<c>choices: []</c>) and <c>[DONE]</c>. One instance per stream, with one JSON writer reset for every event.
 /// </summary>
 internal sealed class ChatChunkWriter(string id, string model, long created)
 {
+    private Utf8JsonWriter? _writer;
+
     public void Role(IBufferWriter<byte> output) => Delta(output, static (w, _) => w.WriteString("role", "assistant"), 0);
 
     public void Content(IBufferWriter<byte> output, string text) => Delta(output, static (w, t) => w.WriteString("content", t), text);
@@ -25,7 +27,7 @@ internal sealed class ChatChunkWriter(string id, string model, long created)
 
     public void Finish(IBufferWriter<byte> output, string finishReason)
     {
-        using var writer = Begin(output);
+        var writer = Begin(output);
         writer.WriteStartArray("choices");
         writer.WriteStartObject();
         writer.WriteNumber("index", 0);
@@ -39,7 +41,7 @@ internal sealed class ChatChunkWriter(string id, string model, long created)
 
     public void Usage(IBufferWriter<byte> output, TokenUsage usage)
     {
-        using var writer = Begin(output);
+        var writer = Begin(output);
         writer.WriteStartArray("choices");
         writer.WriteEndArray();
         ChatUsageJson.Write(writer, usage);
@@ -59,7 +61,7 @@ internal sealed class ChatChunkWriter(string id, string model, long created)
 
     private void ToolCall(IBufferWriter<byte> output, int index, string? callId, string? name, string arguments)
     {
-        using var writer = Begin(output);
+        var writer = Begin(output);
         writer.WriteStartArray("choices");
         writer.WriteStartObject();
         writer.WriteNumber("index", 0);
@@ -92,7 +94,7 @@ internal sealed class ChatChunkWriter(string id, string model, long created)
 
     private void Delta<T>(IBufferWriter<byte> output, Action<Utf8JsonWriter, T> write, T state)
     {
-        using var writer = Begin(output);
+        var writer = Begin(output);
         writer.WriteStartArray("choices");
         writer.WriteStartObject();
         writer.WriteNumber("index", 0);
@@ -108,7 +110,8 @@ internal sealed class ChatChunkWriter(string id, string model, long created)
     private Utf8JsonWriter Begin(IBufferWriter<byte> output)
     {
         output.Write("data: "u8);
-        var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
+        var writer = _writer ??= new Utf8JsonWriter(output, TranslationJson.WriterOptions);
+        writer.Reset(output);
         writer.WriteStartObject();
         writer.WriteString("id", id);
         writer.WriteString("object", "chat.completion.chunk");

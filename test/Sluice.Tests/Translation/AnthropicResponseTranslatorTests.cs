@@ -1,0 +1,59 @@
+using Sluice.TestSupport;
+using Sluice.Translation.Anthropic;
+
+namespace Sluice.Translation;
+
+public sealed class AnthropicResponseTranslatorTests
+{
+    private const string Chunk = """data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1795516045,"model":"claude","choices":""";
+
+    [Fact]
+    public void TranslateStream_ChunkFrames_BecomeChunksInOrder()
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(
+            translator,
+            BedrockFrames.Chunk("""{"type":"message_start","message":{"id":"msg_1","role":"assistant","usage":{"input_tokens":25,"cache_read_input_tokens":5,"output_tokens":1}}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Say \"hi\" <b>caf\u00e9</b> 😀\n"}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_stop","index":0}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{}}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"city\":"}}"""),
+            BedrockFrames.Chunk("""{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":12}}"""),
+            BedrockFrames.Chunk("""{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":25,"outputTokenCount":12,"invocationLatency":400,"firstByteLatency":100}}"""));
+
+        Assert.True(finished);
+        Assert.Equal(
+            Chunk + """[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}""" + "\n\n"
+            + Chunk + """[{"index":0,"delta":{"content":"Say \"hi\" <b>café</b> \uD83D\uDE00\n"},"finish_reason":null}]}""" + "\n\n"
+            + Chunk + """[{"index":0,"delta":{"reasoning_content":"hmm"},"finish_reason":null}]}""" + "\n\n"
+            + Chunk + """[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}""" + "\n\n"
+            + Chunk + """[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]},"finish_reason":null}]}""" + "\n\n"
+            + Chunk + """[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""" + "\n\n"
+            + Chunk + """[],"usage":{"prompt_tokens":30,"completion_tokens":12,"total_tokens":42,"prompt_tokens_details":{"cached_tokens":5,"cache_creation_tokens":0}}}""" + "\n\n"
+            + "data: [DONE]\n\n",
+            sse);
+    }
+
+    [Theory]
+    [InlineData("""{"bytes":"not base64!"}""")]
+    [InlineData("""{"bytes":null}""")]
+    [InlineData("""{"p":"abc"}""")]
+    public void TranslateStream_ChunkWithoutReadableBytes_EndsTheStreamAsCorrupt(string payload)
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(
+            translator,
+            BedrockFrames.Chunk("""{"type":"message_start","message":{"id":"msg_1","role":"assistant","usage":{"input_tokens":25}}}"""),
+            BedrockFrames.Event("chunk", payload));
+
+        Assert.False(finished);
+        var events = sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, events.Length);
+        Assert.Contains("\"code\":\"upstream_stream_corrupt\"", events[1], StringComparison.Ordinal);
+        Assert.Equal("data: [DONE]", events[2]);
+    }
+}
