@@ -68,7 +68,11 @@ internal sealed record BenchReport(
     IReadOnlyList<MemoryFigures> Memory,
     IReadOnlyList<TargetVerdict> Targets,
     IReadOnlyList<MicroResult> Micro,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Portkey's gateway as run (or why not); null in runs from before the Portkey path.</summary>
+    public PortkeyInfo? Portkey { get; init; }
+}
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,
