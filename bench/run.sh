@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sluice benchmark harness (issue 7): one command that builds Sluice in Release, starts a fast fake upstream
-# (`sluice simulate`), Sluice and nginx (a plain reverse proxy), drives them with the same load generators
-# (wrk, and a .NET SSE client for stream timing) on 127.0.0.1, prints a markdown report and writes
-# bench/results/<timestamp>.json and .md. See docs/benchmarks.md.
+# (`sluice simulate`), Sluice, nginx (a plain reverse proxy) and Portkey's gateway (a peer, when it can be
+# installed), drives them with the same load generators (wrk, and a .NET SSE client for stream timing) on
+# 127.0.0.1, prints a markdown report and writes bench/results/<timestamp>.json and .md. See docs/benchmarks.md.
 #
 #   bench/run.sh            full run (about 35 minutes: BenchmarkDotNet --job short, the load harness, a 10-minute soak)
 #   bench/run.sh --quick    smoke run (about 6 minutes once the builds are warm)
@@ -10,8 +10,11 @@
 #   bench/run.sh --micro-only   run only the micro-benchmarks
 #   bench/run.sh --no-build     measure the Sluice last published to bench/.out/sluice (when src/ is mid-edit)
 #   bench/run.sh --no-soak      skip the 10-minute soak (the rest of a full run takes about 20 minutes)
+#   bench/run.sh --no-portkey   leave out Portkey's gateway (otherwise installed with npm and measured as a peer)
 #
 # Needs Linux, the .NET SDK of global.json, and root (or sudo) the first time to apt-get install nginx and wrk.
+# Portkey's gateway is optional: it needs node and npm (and the npm registry the first time); without them the
+# report says Portkey was not measured, and why.
 set -euo pipefail
 
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +26,7 @@ micro=yes
 load=yes
 build=yes
 soak=()
+portkey=yes
 for arg in "$@"; do
   case "$arg" in
     --quick) mode=--quick ;;
@@ -31,7 +35,8 @@ for arg in "$@"; do
     --micro-only) load=no ;;
     --no-build) build=no ;;
     --no-soak) soak=(--soak-segments 0) ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --no-portkey) portkey=no ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +64,33 @@ if [[ $load == yes ]]; then
   fi
   # Thousands of concurrent streams need thousands of sockets (client, proxy and upstream side each).
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+fi
+
+# 1b. Portkey's gateway (npm @portkey-ai/gateway), a peer to compare with: `npm ci` from bench/portkey, whose
+# package-lock.json pins the gateway and every dependency, into bench/.out/portkey; again only when the lock
+# changed. Optional: when it cannot be installed the harness runs without it, and install.log (whose last line
+# the report quotes) says why.
+portkey_args=()
+if [[ $load == yes && $portkey == no ]]; then
+  portkey_args=(--no-portkey)
+elif [[ $load == yes ]]; then
+  pk="$out/portkey"
+  mkdir -p "$pk"
+  if [[ -f $pk/node_modules/@portkey-ai/gateway/build/start-server.js ]] && cmp -s "$bench/portkey/package-lock.json" "$pk/package-lock.json"; then
+    :
+  elif ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "node or npm not found on the PATH" >"$pk/install.log"
+    echo "Portkey's gateway will not be measured: node or npm not found" >&2
+  else
+    step "installing Portkey's gateway (npm ci, pinned by bench/portkey/package-lock.json)"
+    rm -rf "$pk/node_modules"
+    cp "$bench/portkey/package.json" "$bench/portkey/package-lock.json" "$pk/"
+    if ! timeout 300 npm ci --prefix "$pk" --no-audit --no-fund --loglevel=error >"$pk/install.log" 2>&1; then
+      rm -rf "$pk/node_modules"
+      echo "npm ci failed (no npm registry?); see bench/.out/portkey/install.log" >>"$pk/install.log"
+      echo "Portkey's gateway will not be measured: npm ci failed; see $pk/install.log" >&2
+    fi
+  fi
 fi
 
 # 2. Builds: Sluice published in Release (what the harness runs), the harness, the micro-benchmarks.
@@ -121,5 +153,5 @@ else
   launcher=(taskset -c 0)
 fi
 "${launcher[@]}" dotnet "$loadtools" "$mode" --bench-dir "$bench" --sluice "$out/sluice/sluice" \
-  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}"
+  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}" "${portkey_args[@]}"
 exit "$micro_status"

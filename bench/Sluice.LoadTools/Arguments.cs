@@ -12,12 +12,16 @@ internal sealed record Arguments(
     string SluiceAccessLog,
     IReadOnlyDictionary<string, string> SluiceEnvironment)
 {
+    /// <summary>The npm prefix Portkey's gateway is installed in (default bench/.out/portkey); null with <c>--no-portkey</c>.</summary>
+    public string? PortkeyDirectory { get; init; }
+
     public static Arguments? Parse(string[] args)
     {
         var plan = BenchPlan.Full;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         int? soakSegments = null;
+        var portkey = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,15 +36,18 @@ internal sealed record Arguments(
                     soakSegments = segments;
                     i++;
                     break;
+                case "--no-portkey":
+                    portkey = false;
+                    break;
                 case "--sluice-env" when i + 1 < args.Length && args[i + 1].Split('=', 2) is [{ Length: > 0 } name, var value]:
                     environment[name] = value;
                     i++;
                     break;
-                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" when i + 1 < args.Length:
+                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" or "--portkey" when i + 1 < args.Length:
                     values[args[i]] = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--soak-segments N]");
+                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--portkey DIR | --no-portkey] [--soak-segments N]");
                     return null;
             }
         }
@@ -60,6 +67,9 @@ internal sealed record Arguments(
 
         return new Arguments(plan, bench, sluice, Path.GetFullPath(values.GetValueOrDefault("--results") ?? Path.Combine(bench, "results")),
             values.GetValueOrDefault("--micro"), values.GetValueOrDefault("--load-cpus"), values.GetValueOrDefault("--proxy-cpus"),
-            values.GetValueOrDefault("--sluice-access-log") ?? "off", environment);
+            values.GetValueOrDefault("--sluice-access-log") ?? "off", environment)
+        {
+            PortkeyDirectory = portkey ? Path.GetFullPath(values.GetValueOrDefault("--portkey") ?? Path.Combine(bench, ".out", "portkey")) : null,
+        };
     }
 }

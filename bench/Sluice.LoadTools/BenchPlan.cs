@@ -19,6 +19,12 @@ internal sealed record BenchPlan
     public required TimeSpan WarmupMaximum { get; init; }
 
     /// <summary>
+    /// The most warm-up Portkey's gateway gets: rounds until the last three agree, as Sluice's, but Node's JIT is
+    /// done within seconds, so this only bounds the time a noisy machine can make it take.
+    /// </summary>
+    public TimeSpan PortkeyWarmupMaximum { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Closed-loop scenarios run as this many interleaved rounds (direct, nginx, Sluice, direct, ...), each a share of
     /// the scenario's duration; the median round of each path is kept.
     /// </summary>

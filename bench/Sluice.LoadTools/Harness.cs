@@ -8,8 +8,9 @@ using Sluice.LoadTools.Report;
 namespace Sluice.LoadTools;
 
 /// <summary>
-/// Runs every scenario of a <see cref="BenchPlan"/> against the three paths of a <see cref="Lab"/>, one path at a
-/// time, in the order direct, nginx, Sluice, and collects the results. Every step is bounded in time.
+/// Runs every scenario of a <see cref="BenchPlan"/> against the paths of a <see cref="Lab"/>, one path at a time,
+/// in the order direct, nginx, Sluice (and Portkey when installed), and collects the results. Every step is
+/// bounded in time.
 /// </summary>
 internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMonitor memory)
 {
@@ -43,8 +44,8 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
         {
             cancellationToken.ThrowIfCancellationRequested();
             _warmup.Add(await WarmUpAsync(path, bodies.Chat, cancellationToken));
-            await wrk.RunAsync(new WrkRequest(path.ChatUrl, bodies.Stream, plan.MaxThroughputConnections, plan.WarmupRound, Headers: streamHeaders), $"warmup-stream-{path.Key}");
-            using var client = new SseStreamClient(path.ChatUrl, streamBody);
+            await wrk.RunAsync(WithPathHeaders(new WrkRequest(path.ChatUrl, bodies.Stream, plan.MaxThroughputConnections, plan.WarmupRound, Headers: streamHeaders), path), $"warmup-stream-{path.Key}");
+            using var client = new SseStreamClient(path.ChatUrl, streamBody, path.Headers);
             await StreamScenarios.LatencyAsync(client, plan with { StreamLatencySamples = 10 });
         }
 
@@ -78,7 +79,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
         foreach (var path in lab.Paths)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var client = new SseStreamClient(path.ChatUrl, streamBody);
+            using var client = new SseStreamClient(path.ChatUrl, streamBody, path.Headers);
             var cpu = CpuMeter.Start(path, lab);
             var result = await StreamScenarios.LatencyAsync(client, plan);
             _latency.Add(new StreamLatencyRun(path.Key, plan.StreamLatencyTokensPerSecond, result, cpu.Stop()));
@@ -87,7 +88,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
 
         foreach (var path in lab.Paths)
         {
-            using var client = new SseStreamClient(path.ChatUrl, streamBody);
+            using var client = new SseStreamClient(path.ChatUrl, streamBody, path.Headers);
             var levels = new List<ConcurrencyLevelResult>();
             foreach (var level in plan.ConcurrencyLevels)
             {
@@ -155,6 +156,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
 
     private async Task<WrkRun> RunAsync(string scenario, PathUnderTest path, WrkRequest request, int? rate, int? round)
     {
+        request = WithPathHeaders(request, path);
         var cpu = CpuMeter.Start(path, lab);
         var name = $"{scenario}{(rate is null ? string.Empty : $"-{rate}")}-{path.Key}{(round is null ? string.Empty : $"-{round}")}";
         var result = await wrk.RunAsync(request, name);
@@ -164,21 +166,30 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
         return run;
     }
 
+    /// <summary>The path's own headers (Portkey's routing config) ahead of the request's.</summary>
+    private static WrkRequest WithPathHeaders(WrkRequest request, PathUnderTest path) =>
+        path.Headers.Count == 0 ? request : request with { Headers = [.. path.Headers, .. request.Headers ?? []] };
+
     /// <summary>
     /// Closed-loop rounds: for Sluice until the last three agree within 5 % and the minimum has passed, or the maximum
-    /// is reached; three rounds for the others. Returns every round's throughput: Sluice's curve is a result in itself.
+    /// is reached; for Portkey until the last three agree or <see cref="BenchPlan.PortkeyWarmupMaximum"/> (Node's JIT
+    /// warms up within seconds, but not in one round); three rounds for the others. Returns every round's
+    /// throughput: Sluice's curve is a result in itself.
     /// </summary>
     private async Task<WarmupCurve> WarmUpAsync(PathUnderTest path, string body, CancellationToken cancellationToken, TimeSpan? sluiceMinimum = null, IReadOnlyList<string>? headers = null)
     {
         // nginx needs no warm-up and the direct path's upstream warms up under every path's load: three rounds each.
         var isSluice = path == lab.Sluice || sluiceMinimum is not null;
+        var isPortkey = path == lab.Portkey;
+        var untilSteady = isSluice || isPortkey;
         var minimum = isSluice ? sluiceMinimum ?? plan.SluiceWarmupMinimum : TimeSpan.Zero;
+        var maximum = isPortkey ? plan.PortkeyWarmupMaximum : plan.WarmupMaximum;
         var rounds = new List<double>();
         var started = Stopwatch.GetTimestamp();
         var steady = false;
-        while (Stopwatch.GetElapsedTime(started) < plan.WarmupMaximum && (isSluice || rounds.Count < 3) && !cancellationToken.IsCancellationRequested)
+        while (Stopwatch.GetElapsedTime(started) < maximum && (untilSteady || rounds.Count < 3) && !cancellationToken.IsCancellationRequested)
         {
-            var result = await wrk.RunAsync(new WrkRequest(path.ChatUrl, body, plan.MaxThroughputConnections, plan.WarmupRound, Headers: headers), $"warmup-{path.Key}-{rounds.Count + 1}");
+            var result = await wrk.RunAsync(WithPathHeaders(new WrkRequest(path.ChatUrl, body, plan.MaxThroughputConnections, plan.WarmupRound, Headers: headers), path), $"warmup-{path.Key}-{rounds.Count + 1}");
             rounds.Add(Math.Round(result.RequestsPerSecond));
             var last = rounds.TakeLast(3).ToList();
             steady = last.Count == 3 && last.Min() >= 0.95 * last.Max();

@@ -7,8 +7,12 @@ using Sluice.LoadTools.Processes;
 
 namespace Sluice.LoadTools;
 
-/// <summary>One way to reach the fake upstream: directly, through nginx or through Sluice.</summary>
-internal sealed record PathUnderTest(string Key, string Label, Uri ChatUrl, IReadOnlyList<int> ProxyPids);
+/// <summary>One way to reach the fake upstream: directly, through nginx, through Sluice or through Portkey.</summary>
+internal sealed record PathUnderTest(string Key, string Label, Uri ChatUrl, IReadOnlyList<int> ProxyPids)
+{
+    /// <summary>Headers every request on this path carries (<c>name: value</c>), such as Portkey's routing config.</summary>
+    public IReadOnlyList<string> Headers { get; init; } = [];
+}
 
 /// <summary>Where things are and which CPUs they get.</summary>
 internal sealed record LabOptions(
@@ -18,12 +22,17 @@ internal sealed record LabOptions(
     string? LoadCpus,
     string? ProxyCpus,
     IReadOnlyList<string> SluiceArguments,
-    IReadOnlyDictionary<string, string> SluiceEnvironment);
+    IReadOnlyDictionary<string, string> SluiceEnvironment)
+{
+    /// <summary>Portkey's gateway to start as a fourth path; null runs without it.</summary>
+    public PortkeyInstall? Portkey { get; init; }
+}
 
 /// <summary>
 /// The processes of one benchmark run, all on 127.0.0.1: the fake upstream (<c>sluice simulate</c>) on the load
-/// CPU, and nginx and Sluice, both pinned to the proxy CPU, proxying to it. All three stay up for the whole run
-/// and are loaded one at a time, so every comparison is made in the same run under the same conditions.
+/// CPU, and nginx and Sluice (and Portkey's gateway when installed), all pinned to the proxy CPU, proxying to it.
+/// All stay up for the whole run and are loaded one at a time, so every comparison is made in the same run under
+/// the same conditions.
 /// </summary>
 internal sealed class Lab : IAsyncDisposable
 {
@@ -40,7 +49,10 @@ internal sealed class Lab : IAsyncDisposable
 
     public PathUnderTest Sluice { get; private set; } = null!;
 
-    public IReadOnlyList<PathUnderTest> Paths => [Direct, Nginx, Sluice];
+    /// <summary>Portkey's gateway, when installed and started; null otherwise (<see cref="PortkeyFailure"/> says why, if it failed).</summary>
+    public PathUnderTest? Portkey { get; private set; }
+
+    public IReadOnlyList<PathUnderTest> Paths => Portkey is null ? [Direct, Nginx, Sluice] : [Direct, Nginx, Sluice, Portkey];
 
     public int UpstreamPid { get; private set; }
 
@@ -54,13 +66,19 @@ internal sealed class Lab : IAsyncDisposable
         {
             lock (_extraPids)
             {
-                return [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids, .. _extraPids];
+                return [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids, .. Portkey?.ProxyPids ?? [], .. _extraPids];
             }
         }
     }
 
     /// <summary>From starting the Sluice process to <c>/ready</c> answering 200.</summary>
     public double SluiceStartupMs { get; private set; }
+
+    /// <summary>From starting Portkey's node process to <c>GET /</c> answering 200.</summary>
+    public double? PortkeyStartupMs { get; private set; }
+
+    /// <summary>Why Portkey, though installed, is not a path of this run (it did not start, or did not route).</summary>
+    public string? PortkeyFailure { get; private set; }
 
     public string LogDirectory => Path.Combine(Options.WorkDirectory, "logs");
 
@@ -118,6 +136,11 @@ internal sealed class Lab : IAsyncDisposable
         var main = await StartSluiceAsync("sluice", "Sluice", SluiceConfigs.Passthrough(upstreamPort));
         SluiceStartupMs = main.StartupMs;
         Sluice = main.Path;
+
+        if (Options.Portkey is { } portkey)
+        {
+            await StartPortkeyAsync(http, portkey, upstreamPort);
+        }
     }
 
     /// <summary>
@@ -152,6 +175,42 @@ internal sealed class Lab : IAsyncDisposable
 
         var path = new PathUnderTest(key, label, new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), [process.Pid]);
         return new SluiceProcess(path, config, new Uri($"http://127.0.0.1:{adminPort}/"), startupMs, () => Stop(process));
+    }
+
+    /// <summary>
+    /// Portkey on the proxy CPU, as nginx and Sluice. It is optional, so a failure to start or to route leaves the
+    /// run without it (and the reason in <see cref="PortkeyFailure"/>) instead of stopping the run.
+    /// </summary>
+    private async Task StartPortkeyAsync(HttpClient http, PortkeyInstall install, int upstreamPort)
+    {
+        var port = FreePort();
+        var started = Stopwatch.GetTimestamp();
+        var process = Start("portkey", "node", PortkeyGateway.Arguments(install, port), Options.ProxyCpus);
+        try
+        {
+            await WaitReadyAsync(http, process, PortkeyGateway.ReadyProbe(port));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            PortkeyFailure = ex.Message;
+            Stop(process);
+            return;
+        }
+
+        var startupMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var path = new PathUnderTest("portkey", "Portkey", new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), [process.Pid])
+        {
+            Headers = [PortkeyGateway.ConfigHeader(upstreamPort)],
+        };
+        if (await PortkeyGateway.CheckRouteAsync(http, path.ChatUrl, path.Headers) is { } failure)
+        {
+            PortkeyFailure = failure;
+            Stop(process);
+            return;
+        }
+
+        PortkeyStartupMs = startupMs;
+        Portkey = path;
     }
 
     private void Stop(ChildProcess process)

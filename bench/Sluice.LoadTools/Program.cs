@@ -17,6 +17,8 @@ using Sluice.LoadTools.Report;
 //   --sluice-env NAME=VALUE   an environment variable for the Sluice process (repeatable), for what-if runs
 //                             such as DOTNET_TieredPGO=0; the report lists them
 //   --soak-segments N         soak segments (a minute each in the full plan); 0 skips the soak
+//   --portkey DIR | --no-portkey   the npm prefix Portkey's gateway is installed in (default
+//                             <bench-dir>/.out/portkey; measured as a fourth path when there), or none
 if (args is ["--render", var reportPath])
 {
     // Re-evaluates the targets of a stored run and renders it again (after a fix to the report code).
@@ -66,8 +68,13 @@ Console.CancelKeyPress += (_, e) =>
 var runHelp = await Command.RunAsync(arguments.SluiceExecutable, ["run", "--help"], TimeSpan.FromSeconds(30));
 string[] sluiceArguments = runHelp.Output.Contains("--access-log", StringComparison.Ordinal) ? ["--access-log", arguments.SluiceAccessLog] : [];
 
+// Portkey's gateway, the optional fourth path: installed by bench/run.sh, skipped with --no-portkey.
+var portkeyLookup = arguments.PortkeyDirectory is null
+    ? new PortkeyLookup(null, "skipped (--no-portkey)")
+    : await PortkeyGateway.LocateAsync(arguments.BenchDirectory, arguments.PortkeyDirectory);
+
 var clock = Stopwatch.StartNew();
-var lab = await Lab.StartAsync(new LabOptions(arguments.SluiceExecutable, arguments.BenchDirectory, workDirectory, loadCpus, proxyCpus, sluiceArguments, arguments.SluiceEnvironment));
+var lab = await Lab.StartAsync(new LabOptions(arguments.SluiceExecutable, arguments.BenchDirectory, workDirectory, loadCpus, proxyCpus, sluiceArguments, arguments.SluiceEnvironment) { Portkey = portkeyLookup.Install });
 AppDomain.CurrentDomain.ProcessExit += (_, _) => lab.DisposeAsync().AsTask().GetAwaiter().GetResult();
 Harness harness;
 IReadOnlyList<MemoryFigures> memory;
@@ -75,6 +82,11 @@ string? failure = null;
 await using (lab)
 {
     var watched = new Dictionary<string, IReadOnlyList<int>> { ["sluice"] = lab.Sluice.ProxyPids, ["nginx"] = lab.Nginx.ProxyPids };
+    if (lab.Portkey is not null)
+    {
+        watched["portkey"] = lab.Portkey.ProxyPids;
+    }
+
     await using var monitor = new MemoryMonitor(watched);
     harness = new Harness(arguments.Plan, lab, new Wrk(Path.Combine(arguments.BenchDirectory, "wrk", "chat.lua"), loadCpus, lab.LogDirectory), monitor);
     try
@@ -91,6 +103,7 @@ await using (lab)
 }
 
 var micro = MicroBenchmarks.Read(arguments.MicroDirectory);
+var portkey = PortkeyGateway.Describe(portkeyLookup, lab);
 var notes = new List<string>();
 if (failure is not null)
 {
@@ -130,6 +143,15 @@ if (harness.Warmup.FirstOrDefault(static w => w.Path == "sluice") is { Steady: f
     notes.Add("Sluice's throughput was still changing when its warm-up ended, so later scenarios may see it get faster.");
 }
 
+if (portkey.NotMeasuredReason is not null)
+{
+    notes.Add($"Portkey: not measured ({portkey.NotMeasuredReason}).");
+}
+else if (harness.Warmup.FirstOrDefault(static w => w.Path == "portkey") is { Steady: false })
+{
+    notes.Add("Portkey's throughput was still changing when its warm-up ended.");
+}
+
 if (loadCpus is null)
 {
     notes.Add("Fewer than 2 CPUs: nothing was pinned, so load generator, upstream and proxy share the CPU.");
@@ -154,6 +176,7 @@ var unjudged = new BenchReport(
     Variants = harness.Variants,
     ControlPlane = harness.ControlPlane,
     Soak = harness.Soak,
+    Portkey = portkey,
 };
 var report = unjudged with { Targets = TargetEvaluator.Evaluate(unjudged) };
 

@@ -21,11 +21,14 @@ internal sealed class SseStreamClient : IDisposable
     private readonly HttpClient _client;
     private readonly Uri _url;
     private readonly byte[] _body;
+    private readonly IReadOnlyList<string> _headers;
 
-    public SseStreamClient(Uri url, byte[] body)
+    /// <param name="headers">extra request headers as wrk's <c>-H</c> takes them (<c>name: value</c>), such as a path's routing header</param>
+    public SseStreamClient(Uri url, byte[] body, IReadOnlyList<string>? headers = null)
     {
         _url = url;
         _body = body;
+        _headers = headers ?? [];
         _client = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -48,6 +51,7 @@ internal sealed class SseStreamClient : IDisposable
         request.Content.Headers.ContentType = Json;
         request.Headers.Add("x-sim-completion-tokens", chunks.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("x-sim-tokens-per-second", tokensPerSecond.ToString(CultureInfo.InvariantCulture));
+        AddHeaders(request, _headers);
         var tokenTimes = new List<long>(chunks);
         long firstEvent = 0;
         var done = false;
@@ -133,6 +137,16 @@ internal sealed class SseStreamClient : IDisposable
 
         return new StreamSample(error is null, error, firstEvent == 0 ? double.NaN : Microseconds(firstEvent - started),
             tokenTimes.Count == 0 ? double.NaN : Microseconds(tokenTimes[0] - started), tokenTimes.Count, gaps);
+    }
+
+    /// <summary>Adds headers written as <c>name: value</c> (wrk's <c>-H</c> form) to a request.</summary>
+    public static void AddHeaders(HttpRequestMessage request, IReadOnlyList<string> headers)
+    {
+        foreach (var header in headers)
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            request.Headers.TryAddWithoutValidation(header[..colon].Trim(), header[(colon + 1)..].Trim());
+        }
     }
 
     private static StreamSample Failed(string error) => new(false, error, double.NaN, double.NaN, 0, []);

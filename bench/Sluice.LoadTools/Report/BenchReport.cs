@@ -76,6 +76,8 @@ internal sealed record BenchReport(
     public ControlPlaneRun? ControlPlane { get; init; }
 
     public SoakRun? Soak { get; init; }
+    /// <summary>Portkey's gateway as run (or why not); null in runs from before the Portkey path.</summary>
+    public PortkeyInfo? Portkey { get; init; }
 }
 
 [JsonSourceGenerationOptions(

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Sluice.LoadTools.Processes;
 
 namespace Sluice.LoadTools.Report;
 
 /// <summary>Renders a <see cref="BenchReport"/> as the markdown tables docs/benchmarks.md keeps.</summary>
 internal static class MarkdownReport
 {
-    private static readonly string[] PathOrder = ["direct", "nginx", "sluice"];
-    private static readonly Dictionary<string, string> Labels = new() { ["direct"] = "direct (no proxy)", ["nginx"] = "nginx", ["sluice"] = "Sluice" };
+    private static readonly string[] PathOrder = ["direct", "nginx", "sluice", "portkey"];
+    private static readonly Dictionary<string, string> Labels = new() { ["direct"] = "direct (no proxy)", ["nginx"] = "nginx", ["sluice"] = "Sluice", ["portkey"] = "Portkey" };
 
     public static string Render(BenchReport report)
     {
@@ -18,9 +19,10 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine.LogicalCpus} logical CPUs, {machine.CpuModel}, {machine.MemoryGiB} GiB RAM, {machine.Os}, kernel {machine.Kernel}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Software: Sluice {machine.SluiceCommit ?? "unknown commit"} (Release, {machine.DotnetRuntime}), {machine.Nginx ?? "nginx ?"}, {machine.Wrk ?? "wrk ?"}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- CPUs: proxy under test (nginx or Sluice, one loaded at a time) on CPU {run.ProxyCpus ?? "any"}; wrk, the SSE client and the fake upstream (`sluice simulate`) on CPU {run.LoadCpus ?? "any"}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- CPUs: proxy under test ({(report.Portkey is { NotMeasuredReason: null } ? "nginx, Sluice or Portkey" : "nginx or Sluice")}, one loaded at a time) on CPU {run.ProxyCpus ?? "any"}; wrk, the SSE client and the fake upstream (`sluice simulate`) on CPU {run.LoadCpus ?? "any"}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Other processes just before the run: {Format.Percent(run.BackgroundOtherPercent)} of a core (CPUs busy: {string.Join(", ", run.BackgroundCpuBusyPercent.Select(Format.Percent))}); load average {run.LoadAverageBefore} before, {run.LoadAverageAfter} after");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Sluice start-up to /ready: {run.SluiceStartupMs:0} ms; Sluice options: {(run.SluiceArguments.Count == 0 ? "none beyond ports" : "`" + string.Join(' ', run.SluiceArguments) + "`")} (nginx: `access_log off`)");
+        Portkey(md, report.Portkey);
         if (run.SluiceEnvironment.Count > 0)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"- **What-if run**, Sluice environment: {string.Join(", ", run.SluiceEnvironment.Select(static e => $"`{e.Key}={e.Value}`"))}");
@@ -92,11 +94,12 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"wrk sends on a fixed schedule ({report.Plan.FixedRateConnectionsPerThousand} connections per 1,000 req/s); latency counts from the write, so an achieved rate below the target means the path could not keep up.");
         md.AppendLine();
-        md.AppendLine("| Target rate | " + string.Join(" | ", PathOrder.Select(static p => Labels[p])) + " |");
-        md.AppendLine("|---|" + string.Concat(PathOrder.Select(static _ => "---:|")));
+        var paths = Shown(report).ToList();
+        md.AppendLine("| Target rate | " + string.Join(" | ", paths.Select(static p => Labels[p])) + " |");
+        md.AppendLine("|---|" + string.Concat(paths.Select(static _ => "---:|")));
         foreach (var rate in runs.Select(static r => r.TargetRate).Distinct())
         {
-            var cells = PathOrder.Select(path => runs.FirstOrDefault(r => r.TargetRate == rate && r.Path == path))
+            var cells = paths.Select(path => runs.FirstOrDefault(r => r.TargetRate == rate && r.Path == path))
                 .Select(static r => r is null ? "-" : $"{Format.Us(r.Result.Latency.P50)} / {Format.Us(r.Result.Latency.P99)} ({Format.Count(r.Result.RequestsPerSecond)}/s{(r.Result.Errors.Total > 0 ? $", {r.Result.Errors.Total} errors" : string.Empty)}){(r.Cpu.Noisy ? " †" : string.Empty)}");
             md.AppendLine(CultureInfo.InvariantCulture, $"| {Format.Count(rate ?? 0)} req/s | {string.Join(" | ", cells)} |");
         }
@@ -134,7 +137,7 @@ internal static class MarkdownReport
         md.AppendLine("| Path | max streams/s | proxy CPU | TTFT p50 / p99 | added TTFT p50 / p99 | chunk gap p50 / p99 | added gap p50 / p99 | stall-free concurrent streams |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         var directLatency = report.StreamLatency.FirstOrDefault(static s => s.Path == "direct")?.Result;
-        foreach (var path in PathOrder)
+        foreach (var path in Shown(report))
         {
             var throughput = TargetEvaluator.Find(report.Wrk, Scenarios.StreamThroughput, path);
             var latency = report.StreamLatency.FirstOrDefault(s => s.Path == path)?.Result;
@@ -179,7 +182,7 @@ internal static class MarkdownReport
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var figures in report.Memory)
         {
-            var label = figures.Process == "nginx" ? "nginx (master + worker)" : "Sluice";
+            var label = figures.Process switch { "nginx" => "nginx (master + worker)", "portkey" => "Portkey (node)", _ => "Sluice" };
             var anonPeak = figures.PeakAnonByPhase.Where(static p => Phases.IsLoad(p.Key)).Select(static p => p.Value).DefaultIfEmpty(0).Max();
             md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {Format.Mb(figures.PeakRssByPhase.GetValueOrDefault(Phases.Idle))} | {Format.Mb(TargetEvaluator.LoadPeak(figures))} | {Format.Mb(figures.PeakAnonByPhase.GetValueOrDefault(Phases.Idle))} → {Format.Mb(anonPeak)} | {Format.Mb(figures.PeakRssByPhase.GetValueOrDefault(Phases.After))} | {Format.Mb(figures.HighWaterMark)} |");
         }
@@ -243,6 +246,27 @@ internal static class MarkdownReport
 
         md.AppendLine();
     }
+
+    /// <summary>The run's Portkey line: what ran and how it was routed, or why it was not measured.</summary>
+    private static void Portkey(StringBuilder md, PortkeyInfo? portkey)
+    {
+        if (portkey is null)
+        {
+            return; // a run from before the Portkey path
+        }
+
+        if (portkey.NotMeasuredReason is not null)
+        {
+            md.AppendLine($"- Portkey: not measured ({portkey.NotMeasuredReason})");
+            return;
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Portkey: {PortkeyGateway.PackageName} {portkey.Version} on Node {portkey.NodeVersion}, start-up to `GET /` {portkey.StartupMs:0} ms; `{portkey.Command}`; every request carries `{portkey.ConfigHeader}`");
+    }
+
+    /// <summary>The paths of the comparison tables: Portkey only when the run measured it.</summary>
+    private static IEnumerable<string> Shown(BenchReport report) =>
+        PathOrder.Where(p => p != "portkey" || report.Wrk.Any(r => r.Path == p) || report.StreamLatency.Any(r => r.Path == p) || report.StreamConcurrency.Any(r => r.Path == p));
 
     private static string Label(WrkRun run) => Labels[run.Path] + (run.Cpu.Noisy ? " †" : string.Empty);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sluice.LoadTools.Load;
+using Sluice.LoadTools.Processes;
 
 namespace Sluice.LoadTools.Report;
 
@@ -12,6 +13,9 @@ internal static class TargetEvaluator
     public const string Met = "met";
     public const string NotMet = "not met";
     public const string NotMeasured = "not measured yet";
+
+    /// <summary>A comparison row (Portkey): numbers, no threshold to meet.</summary>
+    public const string Measured = "measured";
 
     /// <summary>A run the verdict rests on had other processes using more than a fifth of a core: re-run it.</summary>
     public const string Inconclusive = "inconclusive (noisy)";
@@ -39,14 +43,9 @@ internal static class TargetEvaluator
             FeatureTargets.Variant(report, "models", "10,000-model routing end to end"),
             FeatureTargets.Reload(report.ControlPlane),
         };
-        verdicts.AddRange(NotMeasuredYet);
+        verdicts.Add(PortkeyComparison(wrk, report.Portkey));
         return verdicts;
     }
-
-    public static IReadOnlyList<TargetVerdict> NotMeasuredYet { get; } =
-    [
-        new("Portkey gateway comparison", "-", NotMeasured, "TODO: needs Portkey installed offline"),
-    ];
 
     private static TargetVerdict ThroughputRatio(IReadOnlyList<WrkRun> wrk, string scenario, string target)
     {
@@ -74,6 +73,53 @@ internal static class TargetEvaluator
 
         var status = ratio >= 0.5 && errors == 0 ? Met : NotMet;
         return Judge(target, Format.Ratio(ratio), status, note, nginx, sluice);
+    }
+
+    /// <summary>
+    /// Sluice next to Portkey's gateway in the same run: throughput ratios (Sluice ÷ Portkey, per request and per
+    /// proxy-core-second) and the p99 each adds at concurrency 1. A comparison, so its status is "measured".
+    /// </summary>
+    private static TargetVerdict PortkeyComparison(IReadOnlyList<WrkRun> wrk, PortkeyInfo? info)
+    {
+        const string target = "Portkey gateway comparison (same upstream, same proxy CPU)";
+        var portkey = Find(wrk, Scenarios.Passthrough, "portkey");
+        var sluice = Find(wrk, Scenarios.Passthrough, "sluice");
+        if (portkey is null || sluice is null)
+        {
+            var why = info is null ? "this run predates the Portkey path" : info.NotMeasuredReason ?? "the run did not finish this scenario";
+            return new(target, "-", "not measured", why);
+        }
+
+        var streamPortkey = Find(wrk, Scenarios.StreamThroughput, "portkey");
+        var streamSluice = Find(wrk, Scenarios.StreamThroughput, "sluice");
+        var direct1 = Find(wrk, Scenarios.SingleConnection, "direct");
+        var portkey1 = Find(wrk, Scenarios.SingleConnection, "portkey");
+        var sluice1 = Find(wrk, Scenarios.SingleConnection, "sluice");
+        string Added(WrkRun? run) => run is null || direct1 is null ? "n/a" : Format.Us(run.Result.Latency.P99 - direct1.Result.Latency.P99, signed: true);
+        var streams = streamPortkey is null || streamSluice is null ? "n/a" : Format.Ratio(streamSluice.Result.RequestsPerSecond / streamPortkey.Result.RequestsPerSecond);
+        var measured = $"Sluice {Format.Ratio(sluice.Result.RequestsPerSecond / portkey.Result.RequestsPerSecond)} Portkey's req/s, {streams} its streams/s; added p99 at c=1: Portkey {Added(portkey1)}, Sluice {Added(sluice1)}";
+
+        var note = string.Create(CultureInfo.InvariantCulture,
+            $"Portkey {info?.Version ?? "?"} on Node {info?.NodeVersion ?? "?"}: {Format.Count(portkey.Result.RequestsPerSecond)} req/s at {Format.Percent(portkey.Cpu.ProxyPercent)} of its core (Sluice {Format.Count(sluice.Result.RequestsPerSecond)}/s at {Format.Percent(sluice.Cpu.ProxyPercent)}); per proxy-core-second Sluice {Format.Ratio(PerCore(sluice) / PerCore(portkey))} Portkey.");
+        if (streamPortkey is not null && streamSluice is not null)
+        {
+            note += $" Streams: {Format.Count(streamPortkey.Result.RequestsPerSecond)}/s at {Format.Percent(streamPortkey.Cpu.ProxyPercent)} (Sluice {Format.Count(streamSluice.Result.RequestsPerSecond)}/s).";
+        }
+
+        WrkRun?[] runs = [portkey, sluice, streamPortkey, streamSluice, direct1, portkey1, sluice1];
+        var errors = runs.Where(static r => r?.Path == "portkey").Sum(static r => r!.Result.Errors.Total);
+        if (errors > 0)
+        {
+            note += $" {errors} errors in Portkey's runs.";
+        }
+
+        var noisy = runs.OfType<WrkRun>().Where(static r => r.Cpu.Noisy).ToList();
+        if (noisy.Count > 0)
+        {
+            note += $" Rough: other processes used {string.Join(" and ", noisy.Select(static r => $"{Format.Percent(r.Cpu.OtherPercent)} of a core during the {r.Scenario} {r.Path} run"))}.";
+        }
+
+        return new(target, measured, Measured, note);
     }
 
     private static TargetVerdict AddedLatency(IReadOnlyList<WrkRun> wrk)
