@@ -85,7 +85,7 @@ elif [[ $load == yes ]]; then
     step "installing Portkey's gateway (npm ci, pinned by bench/portkey/package-lock.json)"
     rm -rf "$pk/node_modules"
     cp "$bench/portkey/package.json" "$bench/portkey/package-lock.json" "$pk/"
-    if ! timeout 300 npm ci --prefix "$pk" --no-audit --no-fund --loglevel=error >"$pk/install.log" 2>&1; then
+    if ! timeout 300 npm ci --prefix "$pk" --no-audit --no-fund --loglevel=error --fetch-retries=1 >"$pk/install.log" 2>&1; then
       rm -rf "$pk/node_modules"
       echo "npm ci failed (no npm registry?); see bench/.out/portkey/install.log" >>"$pk/install.log"
       echo "Portkey's gateway will not be measured: npm ci failed; see $pk/install.log" >&2

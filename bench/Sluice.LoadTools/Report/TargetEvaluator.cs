@@ -95,7 +95,10 @@ internal static class TargetEvaluator
         var direct1 = Find(wrk, Scenarios.SingleConnection, "direct");
         var portkey1 = Find(wrk, Scenarios.SingleConnection, "portkey");
         var sluice1 = Find(wrk, Scenarios.SingleConnection, "sluice");
-        string Added(WrkRun? run) => run is null || direct1 is null ? "n/a" : Format.Us(run.Result.Latency.P99 - direct1.Result.Latency.P99, signed: true);
+        // A negative difference means the direct run's tail was the noisier one (see AddedLatency): it says nothing.
+        string Added(WrkRun? run) => run is null || direct1 is null ? "n/a"
+            : run.Result.Latency.P99 < direct1.Result.Latency.P99 ? "n/a (the direct run's p99 was the noisier)"
+            : Format.Us(run.Result.Latency.P99 - direct1.Result.Latency.P99, signed: true);
         var streams = streamPortkey is null || streamSluice is null ? "n/a" : Format.Ratio(streamSluice.Result.RequestsPerSecond / streamPortkey.Result.RequestsPerSecond);
         var measured = $"Sluice {Format.Ratio(sluice.Result.RequestsPerSecond / portkey.Result.RequestsPerSecond)} Portkey's req/s, {streams} its streams/s; added p99 at c=1: Portkey {Added(portkey1)}, Sluice {Added(sluice1)}";
 
