@@ -84,6 +84,25 @@ internal static class JsonFields
         return false;
     }
 
+    /// <summary>
+    /// Moves to a field's value, which must be an object or array of <paramref name="start"/>'s kind, or JSON null
+    /// (<paramref name="present"/> false, nothing to read). On true with <paramref name="present"/>, the reader is on
+    /// the start token.
+    /// </summary>
+    public static bool TryOpen(ref Utf8JsonReader reader, JsonTokenType start, string param, out bool present, out RequestError error)
+    {
+        reader.Read();
+        error = default;
+        present = reader.TokenType != JsonTokenType.Null;
+        if (!present || reader.TokenType == start)
+        {
+            return true;
+        }
+
+        error = RequestError.InvalidType(param, start == JsonTokenType.StartArray ? "an array" : "an object");
+        return false;
+    }
+
     /// <summary>After the root object ends, anything but whitespace is malformed (the reader throws).</summary>
     public static void ReadToEnd(ref Utf8JsonReader reader)
     {

@@ -137,20 +137,17 @@ internal static class ConverseRequestParser
             error = default;
             if (reader.ValueTextEquals("messages"u8))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
+                if (!JsonFields.TryOpen(ref reader, JsonTokenType.StartArray, "messages", out var present, out error))
                 {
-                    return true;
-                }
-
-                if (reader.TokenType != JsonTokenType.StartArray)
-                {
-                    error = RequestError.InvalidType("messages", "an array");
                     return false;
                 }
 
-                _messagesStart = reader.TokenStartIndex;
-                reader.Skip();
+                if (present)
+                {
+                    _messagesStart = reader.TokenStartIndex;
+                    reader.Skip();
+                }
+
                 return true;
             }
 
@@ -193,17 +190,14 @@ internal static class ConverseRequestParser
         /// <summary><c>system</c>: an array of blocks; each text block counts as one system message.</summary>
         private bool TryReadSystem(ref Utf8JsonReader reader, out RequestError error)
         {
-            error = default;
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            if (!JsonFields.TryOpen(ref reader, JsonTokenType.StartArray, "system", out var present, out error))
             {
-                return true;
+                return false;
             }
 
-            if (reader.TokenType != JsonTokenType.StartArray)
+            if (!present)
             {
-                error = RequestError.InvalidType("system", "an array");
-                return false;
+                return true;
             }
 
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -219,17 +213,14 @@ internal static class ConverseRequestParser
         /// <summary><c>inferenceConfig</c>: keeps <c>maxTokens</c> (at least 1, as Bedrock requires).</summary>
         private bool TryReadInferenceConfig(ref Utf8JsonReader reader, out RequestError error)
         {
-            error = default;
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            if (!JsonFields.TryOpen(ref reader, JsonTokenType.StartObject, "inferenceConfig", out var present, out error))
             {
-                return true;
+                return false;
             }
 
-            if (reader.TokenType != JsonTokenType.StartObject)
+            if (!present)
             {
-                error = RequestError.InvalidType("inferenceConfig", "an object");
-                return false;
+                return true;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
