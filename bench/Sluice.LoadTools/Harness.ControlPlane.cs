@@ -27,7 +27,7 @@ internal sealed partial class Harness
         var routes = plan.ControlPlaneRoutes;
         var withoutProbe = SluiceConfigs.ManyModels(lab.UpstreamPort, routes, "a", Bodies.DefaultModel);
         var withProbe = SluiceConfigs.ManyModels(lab.UpstreamPort, routes, "b", Bodies.DefaultModel, ReloadProbeModel);
-        var bodies = await Bodies.WriteAsync(lab.Options.WorkDirectory);
+        var bodies = _bodies!;
         var probeBody = (await Bodies.WriteAsync(lab.Options.WorkDirectory, ReloadProbeModel)).Chat;
         var reloads = new List<double>();
         WrkRun? baseline = null;
@@ -50,7 +50,9 @@ internal sealed partial class Harness
                 monitor.Phase = "load";
                 var duration = plan.VariantDuration + TimeSpan.FromSeconds(4 * plan.Reloads);
                 var request = new WrkRequest(path.ChatUrl, bodies.Chat, ReloadConnections, duration);
-                await wrk.RunAsync(request with { Duration = plan.WarmupRound }, "warmup-routes");
+                // Warmed up like the other Sluice processes: a baseline taken while the JIT is still at work would
+                // make the reloads look cheaper than they are.
+                await WarmUpAsync(path, bodies.Chat, cancellationToken, plan.VariantWarmupMinimum);
                 baseline = await RunAsync("reload-baseline", path, request, null, null);
 
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -83,7 +85,7 @@ internal sealed partial class Harness
         }
 
         ControlPlane = new ControlPlaneRun(routes, Encoding.UTF8.GetByteCount(withProbe), loadMs, rss.GetValueOrDefault(Phases.Idle), reloads, baseline, during,
-            LoadPeak(rss), failure);
+            Phases.LoadPeak(rss), failure);
     }
 
     /// <summary>Replaces the config file (write aside, then rename over it) and polls until the probe model answers <paramref name="expected"/>.</summary>

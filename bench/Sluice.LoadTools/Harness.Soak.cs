@@ -23,7 +23,7 @@ internal sealed partial class Harness
             return;
         }
 
-        var bodies = await Bodies.WriteAsync(lab.Options.WorkDirectory);
+        var bodies = _bodies!;
         string[] streamHeaders = [$"{StreamChunksHeader}: {plan.StreamChunks}", "x-sim-tokens-per-second: 20"];
         var segments = new List<SoakSegment>();
         WarmupCurve? warmup = null;

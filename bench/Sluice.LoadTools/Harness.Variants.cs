@@ -14,7 +14,7 @@ internal sealed partial class Harness
 
     private async Task RunVariantsAsync(CancellationToken cancellationToken)
     {
-        foreach (var variant in SluiceVariant.All(plan, lab.UpstreamPort, lab.LogDirectory, lab.Options.SluiceArguments))
+        foreach (var variant in SluiceVariant.All(plan, lab.UpstreamPort, lab.LogDirectory))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var run = await RunVariantAsync(variant, cancellationToken);
@@ -32,7 +32,7 @@ internal sealed partial class Harness
     /// </summary>
     private async Task<VariantRun> RunVariantAsync(SluiceVariant variant, CancellationToken cancellationToken)
     {
-        var bodies = await Bodies.WriteAsync(lab.Options.WorkDirectory, variant.Model);
+        var bodies = variant.Model == Bodies.DefaultModel ? _bodies! : await Bodies.WriteAsync(lab.Options.WorkDirectory, variant.Model);
         var streamHeaders = variant.Headers.Append($"{StreamChunksHeader}: {plan.StreamChunks}").ToList();
         var runs = new List<WrkRun>();
         double startupMs = 0;
@@ -83,9 +83,6 @@ internal sealed partial class Harness
         }
 
         return new VariantRun(variant.Key, variant.Label, variant.What, startupMs, warmup, runs,
-            rss.GetValueOrDefault(Phases.Idle), LoadPeak(rss), LoadPeak(anon), failure);
+            rss.GetValueOrDefault(Phases.Idle), Phases.LoadPeak(rss), Phases.LoadPeak(anon), failure);
     }
-
-    private static long LoadPeak(IReadOnlyDictionary<string, long> byPhase) =>
-        byPhase.Where(static p => Phases.IsLoad(p.Key)).Select(static p => p.Value).DefaultIfEmpty(0).Max();
 }

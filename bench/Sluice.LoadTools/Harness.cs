@@ -21,6 +21,9 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
     private readonly List<ConcurrencyRun> _concurrency = [];
     private readonly List<WarmupCurve> _warmup = [];
 
+    /// <summary>The default model's bodies, written once at the start of <see cref="RunAsync"/> for every step.</summary>
+    private Bodies? _bodies;
+
     public IReadOnlyList<WarmupCurve> Warmup => _warmup;
 
     public IReadOnlyList<WrkRun> WrkRuns => _wrkRuns;
@@ -31,7 +34,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var bodies = await Bodies.WriteAsync(lab.Options.WorkDirectory);
+        var bodies = _bodies = await Bodies.WriteAsync(lab.Options.WorkDirectory);
         var streamHeaders = new[] { $"{StreamChunksHeader}: {plan.StreamChunks}" };
 
         memory.Phase = Phases.Idle;

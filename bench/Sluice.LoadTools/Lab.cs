@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Sluice.LoadTools.Configs;
+using Sluice.LoadTools.Load;
 using Sluice.LoadTools.Processes;
 
 namespace Sluice.LoadTools;
@@ -202,7 +203,8 @@ internal sealed class Lab : IAsyncDisposable
         {
             Headers = [PortkeyGateway.ConfigHeader(upstreamPort)],
         };
-        if (await PortkeyGateway.CheckRouteAsync(http, path.ChatUrl, path.Headers) is { } failure)
+        // One chat completion through it first: a routing mistake would otherwise fill every scenario with errors.
+        if (await Probe.CheckAsync(path.ChatUrl, "{\"model\":\"sluice-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}"u8.ToArray(), path.Headers, stream: false, CancellationToken.None) is { } failure)
         {
             PortkeyFailure = failure;
             Stop(process);

@@ -22,4 +22,8 @@ internal static class Phases
 
     /// <summary>Every phase that puts load on the proxies (warm-up included: it is load too).</summary>
     public static bool IsLoad(string phase) => phase is not (Idle or After or "start");
+
+    /// <summary>The highest sample over the load phases of a per-phase peak table (0 when none).</summary>
+    public static long LoadPeak(IReadOnlyDictionary<string, long> byPhase) =>
+        byPhase.Where(static p => IsLoad(p.Key)).Select(static p => p.Value).DefaultIfEmpty(0).Max();
 }

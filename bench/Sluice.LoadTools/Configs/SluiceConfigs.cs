@@ -83,14 +83,8 @@ internal static class SluiceConfigs
           azureCredentials:
             clientID: bench-client
             tenantID: bench-tenant
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: Backend
-        metadata: {name: azure, namespace: default}
-        spec:
-          endpoints: [{ip: {address: 127.0.0.1, port: {{upstreamPort}} } }]
 
-        """;
+        """ + Backend("azure", upstreamPort);
 
     /// <summary>The environment that points Azure.Identity's managed identity at the fake upstream.</summary>
     public static IReadOnlyDictionary<string, string> AzureEnvironment(int upstreamPort) => new Dictionary<string, string>
@@ -130,14 +124,8 @@ internal static class SluiceConfigs
             [default]
             aws_access_key_id = AKIDBENCHEXAMPLE
             aws_secret_access_key = bench-secret-key-not-real
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: Backend
-        metadata: {name: bedrock, namespace: default}
-        spec:
-          endpoints: [{ip: {address: 127.0.0.1, port: {{upstreamPort}} } }]
 
-        """;
+        """ + Backend("bedrock", upstreamPort);
 
     /// <summary>
     /// <paramref name="models"/> Exact model rules named <c>{prefix}-N</c> in routes of 100 rules, plus the rules for
@@ -214,6 +202,11 @@ internal static class SluiceConfigs
         spec:
           schema: {name: OpenAI}
           backendRef: {name: {{name}}, kind: Backend, group: gateway.envoyproxy.io}
+
+        """ + Backend(name, port);
+
+    /// <summary>The Envoy Gateway Backend named <paramref name="name"/>: the fake upstream on 127.0.0.1.</summary>
+    private static string Backend(string name, int port) => $$"""
         ---
         apiVersion: gateway.envoyproxy.io/v1alpha1
         kind: Backend

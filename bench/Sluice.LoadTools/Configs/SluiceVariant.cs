@@ -16,7 +16,8 @@ internal sealed record SluiceVariant(
     IReadOnlyList<string>? Arguments = null,
     string Model = Bodies.DefaultModel)
 {
-    public static IReadOnlyList<SluiceVariant> All(BenchPlan plan, int upstreamPort, string logDirectory, IReadOnlyList<string> sluiceArguments) =>
+    /// <summary>The variants; those without <see cref="Arguments"/> run with the main Sluice's (the access log off).</summary>
+    public static IReadOnlyList<SluiceVariant> All(BenchPlan plan, int upstreamPort, string logDirectory) =>
     [
         new("governance", "Sluice, governance on",
             "client API key (SecurityPolicy apiKeyAuth), token costs and an in-process token rate limit per tenant (BackendTrafficPolicy), JSON access log to a file",
@@ -27,18 +28,15 @@ internal sealed record SluiceVariant(
             "AzureOpenAI schema: deployment path and api-version, Entra ID bearer token from Azure.Identity (managed identity, fetched once from the fake upstream)",
             SluiceConfigs.Azure(upstreamPort),
             [],
-            SluiceConfigs.AzureEnvironment(upstreamPort),
-            sluiceArguments),
+            SluiceConfigs.AzureEnvironment(upstreamPort)),
         new("bedrock", "Sluice → AWS Bedrock",
             "AWSBedrock schema: OpenAI → Converse translation, SigV4 with the AWS SDK's signer, Converse JSON → chat.completion, event-stream → SSE",
             SluiceConfigs.Bedrock(upstreamPort),
-            [],
-            Arguments: sluiceArguments),
+            []),
         new("models", $"Sluice, {plan.ManyModels:N0} models",
             $"{plan.ManyModels:N0} Exact model rules in {plan.ManyModels / 100} AIGatewayRoutes; requests name model-{plan.ManyModels / 2}",
             SluiceConfigs.ManyModels(upstreamPort, plan.ManyModels, "model"),
             [],
-            Arguments: sluiceArguments,
             Model: $"model-{plan.ManyModels / 2}"),
     ];
 }

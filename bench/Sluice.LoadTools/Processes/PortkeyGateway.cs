@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Sluice.LoadTools.Load;
@@ -109,33 +108,5 @@ internal static class PortkeyGateway
         var repository = Path.Combine(lab.Options.BenchDirectory, "..");
         var command = $"node --require {Path.GetRelativePath(repository, install.LoopbackPreload)} {Path.GetRelativePath(repository, install.StartScript)} --port={path.ChatUrl.Port} --headless";
         return new(install.Version, install.NodeVersion, command, path.Headers.FirstOrDefault(), lab.PortkeyStartupMs, null);
-    }
-
-    /// <summary>
-    /// One chat completion through Portkey before anything is measured: a routing mistake would otherwise fill every
-    /// scenario with errors. Returns null when it answered 200, else what went wrong.
-    /// </summary>
-    public static async Task<string?> CheckRouteAsync(HttpClient http, Uri chatUrl, IReadOnlyList<string> headers)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, chatUrl)
-        {
-            Content = new StringContent("{\"model\":\"sluice-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}", Encoding.UTF8, "application/json"),
-        };
-        SseStreamClient.AddHeaders(request, headers);
-        try
-        {
-            using var response = await http.SendAsync(request);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return null;
-            }
-
-            var body = await response.Content.ReadAsStringAsync();
-            return $"a test request through it answered HTTP {(int)response.StatusCode}: {body[..Math.Min(body.Length, 200)]}";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return $"a test request through it failed: {ex.Message}";
-        }
     }
 }

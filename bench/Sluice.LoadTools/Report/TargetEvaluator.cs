@@ -206,8 +206,7 @@ internal static class TargetEvaluator
                 $"would be {status}, but other processes used {string.Join(" and ", noisy.Select(static r => $"{Format.Percent(r.Cpu.OtherPercent)} of a core during the {r.Path} run"))}. {note}");
     }
 
-    public static long LoadPeak(MemoryFigures figures) =>
-        figures.PeakRssByPhase.Where(static p => Phases.IsLoad(p.Key)).Select(static p => p.Value).DefaultIfEmpty(0).Max();
+    public static long LoadPeak(MemoryFigures figures) => Phases.LoadPeak(figures.PeakRssByPhase);
 
     public static double PerCore(WrkRun run) => run.Cpu.ProxyPercent <= 0 ? double.NaN : run.Result.RequestsPerSecond / (run.Cpu.ProxyPercent / 100);
 
