@@ -23,7 +23,17 @@ internal static class Phases
     /// <summary>Every phase that puts load on the proxies (warm-up included: it is load too).</summary>
     public static bool IsLoad(string phase) => phase is not (Idle or After or "start");
 
-    /// <summary>The highest sample over the load phases of a per-phase peak table (0 when none).</summary>
-    public static long LoadPeak(IReadOnlyDictionary<string, long> byPhase) =>
-        byPhase.Where(static p => IsLoad(p.Key)).Select(static p => p.Value).DefaultIfEmpty(0).Max();
+    /// <summary>
+    /// A load phase of <paramref name="path"/>: every load phase except the stream levels of the other paths, during
+    /// which this one only idles (its RSS there is what it kept, not what that load needs).
+    /// </summary>
+    public static bool IsLoadOf(string phase, string path) =>
+        IsLoad(phase) && (!phase.StartsWith("streams-", StringComparison.Ordinal) || phase.EndsWith("-" + path, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The highest sample over the load phases of a per-phase peak table (0 when none); with <paramref name="path"/>,
+    /// over that path's own load phases (<see cref="IsLoadOf"/>).
+    /// </summary>
+    public static long LoadPeak(IReadOnlyDictionary<string, long> byPhase, string? path = null) =>
+        byPhase.Where(p => path is null ? IsLoad(p.Key) : IsLoadOf(p.Key, path)).Select(static p => p.Value).DefaultIfEmpty(0).Max();
 }

@@ -183,7 +183,7 @@ internal static class MarkdownReport
         foreach (var figures in report.Memory)
         {
             var label = figures.Process switch { "nginx" => "nginx (master + worker)", "portkey" => "Portkey (node)", _ => "Sluice" };
-            var anonPeak = Phases.LoadPeak(figures.PeakAnonByPhase);
+            var anonPeak = Phases.LoadPeak(figures.PeakAnonByPhase, figures.Process);
             md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {Format.Mb(figures.PeakRssByPhase.GetValueOrDefault(Phases.Idle))} | {Format.Mb(TargetEvaluator.LoadPeak(figures))} | {Format.Mb(figures.PeakAnonByPhase.GetValueOrDefault(Phases.Idle))} → {Format.Mb(anonPeak)} | {Format.Mb(figures.PeakRssByPhase.GetValueOrDefault(Phases.After))} | {Format.Mb(figures.HighWaterMark)} |");
         }
 

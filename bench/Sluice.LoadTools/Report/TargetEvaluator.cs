@@ -165,11 +165,11 @@ internal static class TargetEvaluator
         }
 
         var peak = LoadPeak(sluice);
-        var phases = sluice.PeakRssByPhase.Where(static p => Phases.IsLoad(p.Key)).OrderByDescending(static p => p.Value).Take(3)
+        var phases = sluice.PeakRssByPhase.Where(static p => Phases.IsLoadOf(p.Key, "sluice")).OrderByDescending(static p => p.Value).Take(3)
             .Select(static p => $"{p.Key} {Format.Mb(p.Value)}");
         var passthrough = sluice.PeakRssByPhase.GetValueOrDefault(Scenarios.Passthrough);
         return new(target, Format.Mb(peak), peak < RssLimitBytes ? Met : NotMet,
-            $"highest 250 ms sample over every load phase (highest: {string.Join(", ", phases)}); at 64-connection passthrough {Format.Mb(passthrough)}; idle {Format.Mb(sluice.PeakRssByPhase.GetValueOrDefault(Phases.Idle))}.");
+            $"highest 250 ms sample over Sluice's own load phases (highest: {string.Join(", ", phases)}); at 64-connection passthrough {Format.Mb(passthrough)}; idle {Format.Mb(sluice.PeakRssByPhase.GetValueOrDefault(Phases.Idle))}.");
     }
 
     private static TargetVerdict Allocations(IReadOnlyList<MicroResult> micro, string target, bool requestBody)
@@ -206,7 +206,8 @@ internal static class TargetEvaluator
                 $"would be {status}, but other processes used {string.Join(" and ", noisy.Select(static r => $"{Format.Percent(r.Cpu.OtherPercent)} of a core during the {r.Path} run"))}. {note}");
     }
 
-    public static long LoadPeak(MemoryFigures figures) => Phases.LoadPeak(figures.PeakRssByPhase);
+    /// <summary>The process's RSS peak over its own load phases (the memory monitor names processes by path key).</summary>
+    public static long LoadPeak(MemoryFigures figures) => Phases.LoadPeak(figures.PeakRssByPhase, figures.Process);
 
     public static double PerCore(WrkRun run) => run.Cpu.ProxyPercent <= 0 ? double.NaN : run.Result.RequestsPerSecond / (run.Cpu.ProxyPercent / 100);
 
