@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Sluice.Forwarding;
 using Sluice.Translation;
@@ -12,47 +11,58 @@ namespace Sluice.Telemetry;
 
 /// <summary>
 /// One JSON line per forwarded request: time, route, backend, models (original, request, response), status,
-/// duration, time to first token, token counts and llmRequestCosts. Never bodies or credentials. Lines are rendered on the request
-/// path (small, with a JSON writer reused per thread) and written by a background task in batches: it lets lines
-/// gather for <see cref="BatchWindow"/>, then writes and flushes them at once, so a busy gateway makes a few writes a
-/// second instead of one system call (and one thread wake-up) per request, and a slow stdout never delays a response.
+/// duration, time to first token, token counts and llmRequestCosts. Never bodies or credentials. A line is rendered
+/// on the request path with a JSON writer reused per thread and decoded straight into a shared batch buffer (no
+/// string, no queue item per line); a background task lets lines gather for <see cref="BatchWindow"/>, then takes
+/// the whole batch and writes and flushes it at once. A busy gateway so makes a few writes a second instead of one
+/// system call (and one thread wake-up) per request, and a slow stdout never delays a response: when a batch reaches
+/// <see cref="MaxBatchChars"/> before it is written, further lines are dropped and counted in the next batch.
 /// </summary>
 internal sealed class AccessLog : IAsyncDisposable
 {
     /// <summary>How long a line may wait for others before it is written (Envoy's access log flushes every second).</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
 
-    private const int MaxBatchChars = 256 * 1024;
+    /// <summary>The most a batch holds (about 10,000 lines) while the output is slow.</summary>
+    internal const int MaxBatchChars = 4 * 1024 * 1024;
+
+    private const int InitialBatchChars = 64 * 1024;
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic]
     private static LineWriter? t_lineWriter;
 
-    private readonly Channel<string>? _lines;
+    private readonly TextWriter? _output;
     private readonly Task _writer = Task.CompletedTask;
     private readonly TimeProvider _time;
-
     private readonly HeaderAttributeMapping _headerAttributes;
+
+    // The batch lines are appended to, under _gate; the writer swaps it with _spare when it takes a batch.
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _batchStarted = new(0);
+    private char[] _batch = [];
+    private int _batchLength;
+    private long _dropped;
+    private bool _closed;
+    private char[] _spare = [];
 
     /// <param name="output">Where lines go; null turns the log off.</param>
     public AccessLog(TextWriter? output, TimeProvider time, HeaderAttributeMapping? headerAttributes = null)
     {
         _time = time;
         _headerAttributes = headerAttributes ?? HeaderAttributeMapping.None;
-        if (output is null)
+        _output = output;
+        if (output is not null)
         {
-            return;
+            _writer = WriteBatchesAsync(output);
         }
-
-        _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        _writer = WriteLinesAsync(_lines.Reader, output);
     }
 
     /// <param name="costs">The route's llmRequestCosts for this request, in <c>forwarding.Rule.Costs</c> key order (empty: none or no usage).</param>
     public void Write(HttpContext context, ForwardingContext forwarding, ForwardingOutcome outcome, TimeSpan duration, UsageTracker usage, long[]? costs = null)
     {
-        if (_lines is null)
+        if (_output is null)
         {
             return;
         }
@@ -102,13 +112,13 @@ internal sealed class AccessLog : IAsyncDisposable
             json.WriteEndObject();
         }
 
-        _lines.Writer.TryWrite(End(json, context));
+        Append(End(json, context));
     }
 
     /// <summary>A request answered by Sluice itself before any backend was tried (denied, malformed, unknown model, too large).</summary>
     public void WriteRejected(HttpContext context, string outcome, TimeSpan duration, string? model, string? route)
     {
-        if (_lines is null)
+        if (_output is null)
         {
             return;
         }
@@ -127,7 +137,7 @@ internal sealed class AccessLog : IAsyncDisposable
         json.WriteNumber("status", context.Response.StatusCode);
         json.WriteString("outcome", outcome);
         json.WriteNumber("duration_ms", Math.Round(duration.TotalMilliseconds, 3));
-        _lines.Writer.TryWrite(End(json, context));
+        Append(End(json, context));
     }
 
     /// <summary>Opens a line with what every line has: when the request arrived, its method and path.</summary>
@@ -141,8 +151,8 @@ internal sealed class AccessLog : IAsyncDisposable
         return json;
     }
 
-    /// <summary>Closes a line with the request id and the configured header attributes, and returns it.</summary>
-    private string End(Utf8JsonWriter json, HttpContext context)
+    /// <summary>Closes a line with the request id and the configured header attributes, and returns its UTF-8.</summary>
+    private ReadOnlySpan<byte> End(Utf8JsonWriter json, HttpContext context)
     {
         if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
         {
@@ -156,34 +166,108 @@ internal sealed class AccessLog : IAsyncDisposable
 
         json.WriteEndObject();
         json.Flush();
-        return t_lineWriter!.ToLine();
+        return t_lineWriter!.Line;
+    }
+
+    /// <summary>Decodes a line into the current batch; the first line of a batch wakes the writer.</summary>
+    private void Append(ReadOnlySpan<byte> line)
+    {
+        // UTF-8 never has fewer bytes than the UTF-16 chars it decodes to, so line.Length + 1 chars always suffice.
+        var needed = line.Length + 1;
+        bool first;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            if (_batch.Length - _batchLength < needed && !Grow(needed))
+            {
+                _dropped++;
+                return;
+            }
+
+            var written = Encoding.UTF8.GetChars(line, _batch.AsSpan(_batchLength));
+            _batch[_batchLength + written] = '\n';
+            first = _batchLength == 0;
+            _batchLength += written + 1;
+        }
+
+        if (first)
+        {
+            _batchStarted.Release();
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="needed"/> more chars, unless the batch would pass its cap.</summary>
+    private bool Grow(int needed)
+    {
+        var size = Math.Max(InitialBatchChars, _batch.Length);
+        while (size - _batchLength < needed && size < MaxBatchChars)
+        {
+            size *= 2;
+        }
+
+        size = Math.Min(size, MaxBatchChars);
+        if (size - _batchLength < needed)
+        {
+            return false;
+        }
+
+        Array.Resize(ref _batch, size);
+        return true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _lines?.Writer.TryComplete();
+        if (_output is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        _batchStarted.Release();
         await _writer.ConfigureAwait(false);
+        _batchStarted.Dispose();
     }
 
-    private static async Task WriteLinesAsync(ChannelReader<string> lines, TextWriter output)
+    private async Task WriteBatchesAsync(TextWriter output)
     {
-        var batch = new StringBuilder();
-        while (await lines.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            await _batchStarted.WaitAsync().ConfigureAwait(false);
             await Task.Delay(BatchWindow).ConfigureAwait(false);
-            while (lines.TryRead(out var line))
+            char[] batch;
+            int length;
+            long dropped;
+            bool closed;
+            lock (_gate)
             {
-                batch.Append(line).Append('\n');
-                if (batch.Length >= MaxBatchChars)
-                {
-                    await output.WriteAsync(batch).ConfigureAwait(false);
-                    batch.Clear();
-                }
+                (batch, length, dropped, closed) = (_batch, _batchLength, _dropped, _closed);
+                (_batch, _batchLength, _dropped) = (_spare, 0, 0);
             }
 
-            await output.WriteAsync(batch).ConfigureAwait(false);
-            batch.Clear();
+            if (length > 0)
+            {
+                await output.WriteAsync(batch.AsMemory(0, length)).ConfigureAwait(false);
+            }
+
+            if (dropped > 0)
+            {
+                await output.WriteLineAsync($"{{\"sluice.access_log.dropped_lines\":{dropped}}}").ConfigureAwait(false);
+            }
+
             await output.FlushAsync().ConfigureAwait(false);
+            _spare = batch;
+            if (closed)
+            {
+                return;
+            }
         }
     }
 
@@ -195,13 +279,13 @@ internal sealed class AccessLog : IAsyncDisposable
 
         public LineWriter() => _json = new Utf8JsonWriter(_buffer, WriterOptions);
 
+        public ReadOnlySpan<byte> Line => _buffer.WrittenSpan;
+
         public Utf8JsonWriter Start()
         {
             _buffer.ResetWrittenCount();
             _json.Reset(_buffer);
             return _json;
         }
-
-        public string ToLine() => Encoding.UTF8.GetString(_buffer.WrittenSpan);
     }
 }

@@ -47,4 +47,54 @@ public sealed class AccessLogTests
         var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("ClientDenied", JsonDocument.Parse(line).RootElement.GetProperty("outcome").GetString());
     }
+
+    [Fact]
+    public async Task WhileTheOutputIsStuck_ABatchStopsAtItsCap_AndTheDroppedLinesAreCounted()
+    {
+        var output = new StuckWriter();
+        var log = new AccessLog(output, TimeProvider.System);
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/v1/chat/completions";
+        context.Response.StatusCode = 400;
+
+        log.WriteRejected(context, "MalformedRequest", TimeSpan.Zero, "first", null);
+        await output.FirstWrite.WaitAsync(TimeSpan.FromSeconds(10)); // the writer holds the first batch; it cannot write
+        const int Lines = 40_000; // about 6 MB of lines: more than one batch holds
+        for (var i = 0; i < Lines; i++)
+        {
+            log.WriteRejected(context, "MalformedRequest", TimeSpan.Zero, "model-" + i, null);
+        }
+
+        output.Release();
+        await log.DisposeAsync();
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var dropped = lines.Select(static line => JsonDocument.Parse(line).RootElement)
+            .Where(static line => line.TryGetProperty("sluice.access_log.dropped_lines", out _))
+            .Sum(static line => line.GetProperty("sluice.access_log.dropped_lines").GetInt64());
+        var written = lines.Count(static line => line.Contains("\"outcome\"", StringComparison.Ordinal));
+        Assert.True(dropped > 0, "a stuck output must make the batch stop at its cap");
+        Assert.True(written > 1, "the lines that fitted are written");
+        Assert.Equal(Lines + 1, written + dropped);
+        Assert.True(output.ToString().Length < 2 * AccessLog.MaxBatchChars);
+    }
+
+    /// <summary>Blocks its first write until <see cref="Release"/>, like a stdout nobody reads.</summary>
+    private sealed class StuckWriter : StringWriter
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstWrite => _firstWrite.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override async Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+        {
+            _firstWrite.TrySetResult();
+            await _released.Task.ConfigureAwait(false);
+            await base.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
