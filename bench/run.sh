@@ -11,6 +11,7 @@
 #   bench/run.sh --no-build     measure the Sluice last published to bench/.out/sluice (when src/ is mid-edit)
 #   bench/run.sh --no-soak      skip the 10-minute soak (the rest of a full run takes about 20 minutes)
 #   bench/run.sh --no-portkey   leave out Portkey's gateway (otherwise installed with npm and measured as a peer)
+#   bench/run.sh --no-aot       leave out the Native AOT build of Sluice (otherwise published and measured as a variant)
 #
 # Needs Linux, the .NET SDK of global.json, and root (or sudo) the first time to apt-get install nginx and wrk.
 # Portkey's gateway is optional: it needs node and npm (and the npm registry the first time); without them the
@@ -27,6 +28,7 @@ load=yes
 build=yes
 soak=()
 portkey=yes
+aot=yes
 for arg in "$@"; do
   case "$arg" in
     --quick) mode=--quick ;;
@@ -36,6 +38,7 @@ for arg in "$@"; do
     --no-build) build=no ;;
     --no-soak) soak=(--soak-segments 0) ;;
     --no-portkey) portkey=no ;;
+    --no-aot) aot=no ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
@@ -110,6 +113,21 @@ elif [[ ! -x $out/sluice/sluice ]]; then
 else
   echo "--no-build: measuring the Sluice published $(date -u -r "$out/sluice/sluice.dll" '+%Y-%m-%d %H:%M UTC')" >&2
 fi
+# The Native AOT build (PublishAot), measured as one more Sluice variant. It needs the ILCompiler package from the
+# NuGet feed; without it the report says the variant was not measured.
+aot_args=()
+if [[ $aot == yes && $build == yes ]]; then
+  step "publishing Sluice with Native AOT"
+  if dotnet publish src/Sluice -c Release -r linux-x64 -p:PublishAot=true -o "$out/sluice-aot" --artifacts-path "$artifacts" --nologo -v q >"$out/aot-publish.log" 2>&1; then
+    cp "$out/sluice/BUILD-INFO" "$out/sluice-aot/BUILD-INFO"
+  else
+    rm -f "$out/sluice-aot/sluice"
+    echo "the Native AOT publish failed; the AOT variant will not be measured (see $out/aot-publish.log)" >&2
+  fi
+fi
+if [[ $aot == yes && -x $out/sluice-aot/sluice ]]; then
+  aot_args=(--sluice-aot "$out/sluice-aot/sluice")
+fi
 dotnet build bench/Sluice.LoadTools -c Release --artifacts-path "$artifacts" --nologo -v q >&2
 loadtools="$artifacts/bin/Sluice.LoadTools/release/Sluice.LoadTools.dll"
 
@@ -153,5 +171,5 @@ else
   launcher=(taskset -c 0)
 fi
 "${launcher[@]}" dotnet "$loadtools" "$mode" --bench-dir "$bench" --sluice "$out/sluice/sluice" \
-  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}" "${portkey_args[@]}"
+  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}" "${portkey_args[@]}" "${aot_args[@]}"
 exit "$micro_status"

@@ -15,6 +15,9 @@ internal sealed record Arguments(
     /// <summary>The npm prefix Portkey's gateway is installed in (default bench/.out/portkey); null with <c>--no-portkey</c>.</summary>
     public string? PortkeyDirectory { get; init; }
 
+    /// <summary>Sluice published with Native AOT (<c>--sluice-aot</c>), measured as one more variant; null without it.</summary>
+    public string? SluiceAotExecutable { get; init; }
+
     public static Arguments? Parse(string[] args)
     {
         var plan = BenchPlan.Full;
@@ -43,11 +46,11 @@ internal sealed record Arguments(
                     environment[name] = value;
                     i++;
                     break;
-                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" or "--portkey" when i + 1 < args.Length:
+                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--sluice-aot" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" or "--portkey" when i + 1 < args.Length:
                     values[args[i]] = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--portkey DIR | --no-portkey] [--soak-segments N]");
+                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--sluice-aot FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--portkey DIR | --no-portkey] [--soak-segments N]");
                     return null;
             }
         }
@@ -70,6 +73,7 @@ internal sealed record Arguments(
             values.GetValueOrDefault("--sluice-access-log") ?? "off", environment)
         {
             PortkeyDirectory = portkey ? Path.GetFullPath(values.GetValueOrDefault("--portkey") ?? Path.Combine(bench, ".out", "portkey")) : null,
+            SluiceAotExecutable = values.GetValueOrDefault("--sluice-aot") is { } aot && File.Exists(aot) ? Path.GetFullPath(aot) : null,
         };
     }
 }

@@ -5,7 +5,7 @@ using Sluice.LoadTools.Report;
 
 namespace Sluice.LoadTools;
 
-/// <summary>The extra Sluice processes: other providers' paths, governance on, 10,000 models.</summary>
+/// <summary>The extra Sluice processes: other providers' paths, governance on, 10,000 models, the Native AOT build.</summary>
 internal sealed partial class Harness
 {
     private readonly List<VariantRun> _variants = [];
@@ -14,7 +14,7 @@ internal sealed partial class Harness
 
     private async Task RunVariantsAsync(CancellationToken cancellationToken)
     {
-        foreach (var variant in SluiceVariant.All(plan, lab.UpstreamPort, lab.LogDirectory))
+        foreach (var variant in SluiceVariant.All(plan, lab.UpstreamPort, lab.LogDirectory, lab.Options.SluiceAotExecutable))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var run = await RunVariantAsync(variant, cancellationToken);
@@ -44,7 +44,7 @@ internal sealed partial class Harness
         SluiceProcess? process = null;
         try
         {
-            process = await lab.StartSluiceAsync("sluice-" + variant.Key, variant.Label, variant.Yaml, variant.Environment, variant.Arguments);
+            process = await lab.StartSluiceAsync("sluice-" + variant.Key, variant.Label, variant.Yaml, variant.Environment, variant.Arguments, variant.Executable);
             startupMs = process.StartupMs;
             var path = process.Path;
             await using var monitor = new MemoryMonitor(new Dictionary<string, IReadOnlyList<int>> { [variant.Key] = path.ProxyPids });

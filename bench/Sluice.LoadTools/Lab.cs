@@ -27,6 +27,9 @@ internal sealed record LabOptions(
 {
     /// <summary>Portkey's gateway to start as a fourth path; null runs without it.</summary>
     public PortkeyInstall? Portkey { get; init; }
+
+    /// <summary>Sluice published with Native AOT, for the variant that measures it; null without it.</summary>
+    public string? SluiceAotExecutable { get; init; }
 }
 
 /// <summary>
@@ -148,7 +151,7 @@ internal sealed class Lab : IAsyncDisposable
     /// Starts one more Sluice process on the proxy CPU with its own config (a variant of the passthrough: other
     /// providers, governance, many routes), counted as the harness's own in CPU accounting until it is disposed.
     /// </summary>
-    public async Task<SluiceProcess> StartSluiceAsync(string key, string label, string yaml, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
+    public async Task<SluiceProcess> StartSluiceAsync(string key, string label, string yaml, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null, string? executable = null)
     {
         var config = Path.Combine(Options.WorkDirectory, key + ".yaml");
         await File.WriteAllTextAsync(config, yaml);
@@ -162,7 +165,7 @@ internal sealed class Lab : IAsyncDisposable
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var started = Stopwatch.GetTimestamp();
-        var process = Start(key, Options.SluiceExecutable,
+        var process = Start(key, executable ?? Options.SluiceExecutable,
             ["run", config, "--port", Text(port), "--admin-port", Text(adminPort), "--address", "127.0.0.1", .. arguments ?? Options.SluiceArguments], Options.ProxyCpus, merged);
         await WaitReadyAsync(http, process, new Uri($"http://127.0.0.1:{adminPort}/ready"));
         var startupMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -74,7 +74,7 @@ var portkeyLookup = arguments.PortkeyDirectory is null
     : await PortkeyGateway.LocateAsync(arguments.BenchDirectory, arguments.PortkeyDirectory);
 
 var clock = Stopwatch.StartNew();
-var lab = await Lab.StartAsync(new LabOptions(arguments.SluiceExecutable, arguments.BenchDirectory, workDirectory, loadCpus, proxyCpus, sluiceArguments, arguments.SluiceEnvironment) { Portkey = portkeyLookup.Install });
+var lab = await Lab.StartAsync(new LabOptions(arguments.SluiceExecutable, arguments.BenchDirectory, workDirectory, loadCpus, proxyCpus, sluiceArguments, arguments.SluiceEnvironment) { Portkey = portkeyLookup.Install, SluiceAotExecutable = arguments.SluiceAotExecutable });
 AppDomain.CurrentDomain.ProcessExit += (_, _) => lab.DisposeAsync().AsTask().GetAwaiter().GetResult();
 Harness harness;
 IReadOnlyList<MemoryFigures> memory;

@@ -14,10 +14,11 @@ internal sealed record SluiceVariant(
     IReadOnlyList<string> Headers,
     IReadOnlyDictionary<string, string>? Environment = null,
     IReadOnlyList<string>? Arguments = null,
-    string Model = Bodies.DefaultModel)
+    string Model = Bodies.DefaultModel,
+    string? Executable = null)
 {
     /// <summary>The variants; those without <see cref="Arguments"/> run with the main Sluice's (the access log off).</summary>
-    public static IReadOnlyList<SluiceVariant> All(BenchPlan plan, int upstreamPort, string logDirectory) =>
+    public static IReadOnlyList<SluiceVariant> All(BenchPlan plan, int upstreamPort, string logDirectory, string? aotExecutable) =>
     [
         new("governance", "Sluice, governance on",
             "client API key (SecurityPolicy apiKeyAuth), token costs and an in-process token rate limit per tenant (BackendTrafficPolicy), JSON access log to a file",
@@ -38,5 +39,13 @@ internal sealed record SluiceVariant(
             SluiceConfigs.ManyModels(upstreamPort, plan.ManyModels, "model"),
             [],
             Model: $"model-{plan.ManyModels / 2}"),
+        .. aotExecutable is null ? Array.Empty<SluiceVariant>() :
+        [
+            new("aot", "Sluice, Native AOT build",
+                "the plain passthrough config, Sluice published with PublishAot (no JIT: machine code compiled ahead of time, without tiered PGO)",
+                SluiceConfigs.Passthrough(upstreamPort),
+                [],
+                Executable: aotExecutable),
+        ],
     ];
 }

@@ -33,7 +33,7 @@ internal static class TargetEvaluator
             ThroughputRatio(wrk, Scenarios.Passthrough, "Passthrough throughput ≥ 0.5× nginx (non-streaming, max req/s)"),
             ThroughputRatio(wrk, Scenarios.StreamThroughput, "Streaming throughput ≥ 0.5× nginx (20-chunk SSE, max streams/s)"),
             AddedLatency(wrk),
-            Rss(report.Memory),
+            Rss(report.Memory, report.Variants),
             FeatureTargets.Governance(report),
             FeatureTargets.Soak(report.Soak),
             Allocations(report.Micro, "Passthrough allocates nothing proportional to request body size (micro-benchmarks)", requestBody: true),
@@ -41,6 +41,7 @@ internal static class TargetEvaluator
             FeatureTargets.Variant(report, "azure", "Azure OpenAI path (Entra token, deployment path)"),
             FeatureTargets.Variant(report, "bedrock", "AWS Bedrock path (Converse translation, SigV4, event-stream decoding)"),
             FeatureTargets.Variant(report, "models", "10,000-model routing end to end"),
+            FeatureTargets.Variant(report, "aot", "Native AOT build (plain passthrough config)"),
             FeatureTargets.Reload(report.ControlPlane),
         };
         verdicts.Add(PortkeyComparison(wrk, report.Portkey));
@@ -155,7 +156,7 @@ internal static class TargetEvaluator
         return Judge(target, Format.Us(added, signed: true), status, note + ".", direct, sluice);
     }
 
-    private static TargetVerdict Rss(IReadOnlyList<MemoryFigures> memory)
+    private static TargetVerdict Rss(IReadOnlyList<MemoryFigures> memory, IReadOnlyList<VariantRun> variants)
     {
         const string target = "Sluice RSS < 150 MB under load";
         var sluice = memory.FirstOrDefault(static m => m.Process == "sluice");
@@ -168,8 +169,11 @@ internal static class TargetEvaluator
         var phases = sluice.PeakRssByPhase.Where(static p => Phases.IsLoadOf(p.Key, "sluice")).OrderByDescending(static p => p.Value).Take(3)
             .Select(static p => $"{p.Key} {Format.Mb(p.Value)}");
         var passthrough = sluice.PeakRssByPhase.GetValueOrDefault(Scenarios.Passthrough);
+        var aot = variants.FirstOrDefault(static v => v.Key == "aot" && v.Failure is null) is { } run
+            ? $" Native AOT build (its own process, 64-connection passthrough and streams): idle {Format.Mb(run.IdleRss)}, peak {Format.Mb(run.PeakRss)}."
+            : "";
         return new(target, Format.Mb(peak), peak < RssLimitBytes ? Met : NotMet,
-            $"highest 250 ms sample over Sluice's own load phases (highest: {string.Join(", ", phases)}); at 64-connection passthrough {Format.Mb(passthrough)}; idle {Format.Mb(sluice.PeakRssByPhase.GetValueOrDefault(Phases.Idle))}.");
+            $"highest 250 ms sample over Sluice's own load phases (highest: {string.Join(", ", phases)}); at 64-connection passthrough {Format.Mb(passthrough)}; idle {Format.Mb(sluice.PeakRssByPhase.GetValueOrDefault(Phases.Idle))}.{aot}");
     }
 
     private static TargetVerdict Allocations(IReadOnlyList<MicroResult> micro, string target, bool requestBody)
