@@ -22,7 +22,11 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Sluice.slnx --nologo 2>&1 | tee "$log" || status=$?
 
+# The Native AOT build, end to end (the tests above run the JIT build); about two minutes, most of it the publish.
+aot="passed"
+test/native-aot-smoke.sh || { status=1; aot="FAILED"; }
+
 # One closing line for humans and CI: totals over every test assembly.
 sum() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ total += $2 } END { print total + 0 }'; }
-echo "tests: $(sum Passed) passed, $(sum Failed) failed"
+echo "tests: $(sum Passed) passed, $(sum Failed) failed; Native AOT smoke: $aot"
 exit "$status"

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Native AOT smoke test: publishes Sluice with PublishAot and drives the native binary end to end against its own
+# simulator (`sluice simulate`, also native): OpenAI passthrough, Azure OpenAI with an Entra ID token from
+# Azure.Identity's managed identity, AWS Bedrock (Converse, SigV4, event stream), client API keys, a token rate
+# limit, the access log, /metrics, bad input and a config error. The unit and functional tests run the JIT build;
+# this keeps the trimmed, ahead-of-time compiled build honest (reflection the trimmer removed fails only here).
+#
+#   test/native-aot-smoke.sh              publish to a temp dir, then test
+#   test/native-aot-smoke.sh --no-publish test the binary already in $SLUICE_AOT (default bench/.out/sluice-aot/sluice)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "native-aot-smoke: FAILED: $*" >&2
+  for log in "$work"/*.log; do
+    [[ -f $log ]] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
+  done
+  exit 1
+}
+
+sluice="${SLUICE_AOT:-$repo/bench/.out/sluice-aot/sluice}"
+if [[ ${1:-} != --no-publish ]]; then
+  sluice="$work/publish/sluice"
+  echo "native-aot-smoke: publishing with PublishAot"
+  dotnet publish "$repo/src/Sluice" -c Release -r linux-x64 -p:PublishAot=true -o "$work/publish" \
+    --artifacts-path "$work/artifacts" --nologo -v q >"$work/publish.log" 2>&1 || fail "dotnet publish -p:PublishAot=true"
+fi
+[[ -x $sluice ]] || fail "no native sluice at $sluice"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+upstream=$(free_port)
+port=$(free_port)
+admin=$(free_port)
+
+"$sluice" simulate --port "$upstream" --address 127.0.0.1 >"$work/simulator.log" 2>&1 &
+pids+=($!)
+
+backend() { # name port
+  printf -- '---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata: {name: %s, namespace: default}\nspec:\n  endpoints: [{ip: {address: 127.0.0.1, port: %s}}]\n' "$1" "$2"
+}
+{
+  cat <<'YAML'
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: smoke, namespace: default}
+spec:
+  gatewayClassName: sluice
+  listeners: [{name: http, protocol: HTTP, port: 1975}]
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIGatewayRoute
+metadata: {name: smoke, namespace: default}
+spec:
+  parentRefs: [{name: smoke, kind: Gateway, group: gateway.networking.k8s.io}]
+  rules:
+    - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: openai-sim}]}]
+      backendRefs: [{name: openai}]
+    - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: azure-sim}]}]
+      backendRefs: [{name: azure}]
+    - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: bedrock-sim}]}]
+      backendRefs: [{name: bedrock}]
+  llmRequestCosts:
+    - {metadataKey: llm_total_token, type: TotalToken}
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIServiceBackend
+metadata: {name: openai, namespace: default}
+spec:
+  schema: {name: OpenAI}
+  backendRef: {name: openai, kind: Backend, group: gateway.envoyproxy.io}
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIServiceBackend
+metadata: {name: azure, namespace: default}
+spec:
+  schema: {name: AzureOpenAI, version: 2025-01-01-preview}
+  backendRef: {name: azure, kind: Backend, group: gateway.envoyproxy.io}
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: BackendSecurityPolicy
+metadata: {name: azure-entra, namespace: default}
+spec:
+  targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: azure}]
+  type: AzureCredentials
+  azureCredentials: {clientID: smoke-client, tenantID: smoke-tenant}
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIServiceBackend
+metadata: {name: bedrock, namespace: default}
+spec:
+  schema: {name: AWSBedrock}
+  backendRef: {name: bedrock, kind: Backend, group: gateway.envoyproxy.io}
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: BackendSecurityPolicy
+metadata: {name: bedrock-aws, namespace: default}
+spec:
+  targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: bedrock}]
+  type: AWSCredentials
+  awsCredentials:
+    region: us-east-1
+    credentialsFile: {secretRef: {name: aws-credentials}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: aws-credentials, namespace: default}
+stringData:
+  credentials: |
+    [default]
+    aws_access_key_id = AKIDSMOKEEXAMPLE
+    aws_secret_access_key = smoke-secret-key-not-real
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: SecurityPolicy
+metadata: {name: client-keys, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: smoke}]
+  apiKeyAuth:
+    credentialRefs: [{group: "", kind: Secret, name: client-keys}]
+    extractFrom: [{headers: [Authorization]}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: client-keys, namespace: default}
+stringData:
+  smoke: sk-smoke-client
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: BackendTrafficPolicy
+metadata: {name: token-budget, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: smoke}]
+  rateLimit:
+    type: Global
+    global:
+      rules:
+        - clientSelectors: [{headers: [{name: x-tenant, type: Distinct}]}]
+          limit: {requests: 1000000, unit: Hour}
+          cost:
+            request: {from: Number, number: 0}
+            response: {from: Metadata, metadata: {namespace: io.envoy.ai_gateway, key: llm_total_token}}
+YAML
+  backend openai "$upstream"
+  backend azure "$upstream"
+  backend bedrock "$upstream"
+} >"$work/smoke.yaml"
+
+IDENTITY_ENDPOINT="http://127.0.0.1:$upstream/msi/token" IDENTITY_HEADER=smoke-identity-header \
+  "$sluice" run "$work/smoke.yaml" --port "$port" --admin-port "$admin" --address 127.0.0.1 \
+  --access-log "$work/access.jsonl" >"$work/sluice.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$admin/ready" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$admin/ready" >/dev/null || fail "sluice did not become ready"
+
+chat() { # model stream -> writes $work/out, prints the status code
+  curl -s -o "$work/out" -D "$work/headers" -w '%{http_code}' "http://127.0.0.1:$port/v1/chat/completions" \
+    -H 'content-type: application/json' -H 'authorization: Bearer sk-smoke-client' -H 'x-tenant: smoke' \
+    -d "{\"model\":\"$1\",\"stream\":$2,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
+}
+for model in openai-sim azure-sim bedrock-sim; do
+  [[ $(chat "$model" false) == 200 ]] || fail "$model: non-streamed request: $(head -c 300 "$work/out")"
+  grep -q '"total_tokens"' "$work/out" || fail "$model: no usage in $(head -c 300 "$work/out")"
+  [[ $(chat "$model" true) == 200 ]] || fail "$model: streamed request: $(head -c 300 "$work/out")"
+  [[ $(tail -n 2 "$work/out" | head -n 1) == 'data: [DONE]' ]] || fail "$model: the stream does not end with [DONE]"
+  grep -q '"total_tokens"' "$work/out" || fail "$model: no usage in the stream"
+done
+chat azure-sim false >/dev/null
+grep -qi '^x-sim-saw-credential: issued-token' "$work/headers" || fail "azure-sim: the upstream did not see the Entra ID token"
+chat bedrock-sim false >/dev/null
+grep -qi '^x-sim-saw-credential: aws-sigv4' "$work/headers" || fail "bedrock-sim: the upstream did not see a SigV4 signature"
+
+status=$(curl -s -o "$work/out" -w '%{http_code}' "http://127.0.0.1:$port/v1/chat/completions" -H 'content-type: application/json' \
+  -d '{"model":"openai-sim","messages":[]}')
+[[ $status == 401 ]] && grep -q '"code":"missing_api_key"' "$work/out" || fail "no API key: expected 401 missing_api_key, got $status $(cat "$work/out")"
+status=$(curl -s -o "$work/out" -w '%{http_code}' "http://127.0.0.1:$port/v1/chat/completions" -H 'content-type: application/json' \
+  -H 'authorization: Bearer sk-smoke-client' -d '{"model": ')
+[[ $status == 400 ]] && grep -q '"error"' "$work/out" || fail "malformed JSON: expected 400 in the error envelope, got $status $(cat "$work/out")"
+curl -sf "http://127.0.0.1:$admin/metrics" | grep -q '^gen_ai_client_token_usage_bucket' || fail "/metrics has no gen_ai_client_token_usage"
+sleep 0.2 # the access log writes in 50 ms batches
+[[ $(grep -c '"outcome":"Completed"' "$work/access.jsonl") -ge 8 ]] || fail "the access log lacks the completed requests"
+grep -q 'sk-smoke-client\|smoke-secret-key' "$work/access.jsonl" "$work/sluice.log" && fail "a secret appears in the access log or the log"
+
+printf 'apiVersion: aigateway.envoyproxy.io/v1beta1\nkind: AIGatewayRoute\nmetadata: {name: broken}\nspec:\n  rules: 5\n' >"$work/broken.yaml"
+if "$sluice" run "$work/broken.yaml" --port 0 --admin-port 0 >"$work/broken.log" 2>&1; then
+  fail "a broken config was served"
+fi
+grep -q 'broken.yaml:5: AIGatewayRoute default/broken: spec.rules' "$work/broken.log" || fail "the config error does not name file, line, resource and field: $(cat "$work/broken.log")"
+
+echo "native-aot-smoke: passed (OpenAI, Azure OpenAI with Entra ID, Bedrock with SigV4; keys, rate limit, access log, metrics, bad input, config errors)"
