@@ -17,6 +17,14 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
 fi
 
+# The Native AOT smoke test links with the system's C toolchain (Native AOT needs clang or gcc, and zlib).
+if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "test.sh: installing gcc and zlib1g-dev for the Native AOT smoke test (apt-get)"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gcc zlib1g-dev >/dev/null
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
