@@ -20,8 +20,12 @@ internal readonly record struct RateLimitAdmission(RateLimitDecision Decision, R
     public static readonly RateLimitAdmission Unlimited = new(RateLimitDecision.Admitted, null);
 }
 
-/// <summary>One bucket a request was charged in at admission.</summary>
-internal sealed record ChargedBucket(RateLimitRuleModel Rule, string BaseKey, long WindowStart, long Reserved, bool Global);
+/// <summary>One bucket a request was charged in at admission, with its key in the admission's window.</summary>
+internal sealed record ChargedBucket(RateLimitRuleModel Rule, string Key, long WindowStart, long Reserved, bool Global)
+{
+    /// <summary>The key without its <c>:windowStart</c>, for a response settled in a later window.</summary>
+    public ReadOnlySpan<char> BaseKey => Key.AsSpan(0, Key.LastIndexOf(':'));
+}
 
 /// <summary>What an admitted request owes when its response ends: the response costs, minus what was reserved.</summary>
 internal sealed class RateLimitTicket(ChargedBucket[] buckets)

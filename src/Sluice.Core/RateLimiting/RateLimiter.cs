@@ -20,6 +20,9 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
     /// <summary>Windows are kept a little past their end so a response settled just after still finds its bucket.</summary>
     private const long TtlMarginSeconds = 5;
 
+    /// <summary>How much of a Distinct value's SHA-256 a bucket key keeps.</summary>
+    private const int DistinctHashBytes = 16;
+
     public RateLimitOptions Options => options;
 
     /// <summary>Counters in process, or Global ones in Redis when <see cref="RateLimitOptions.Redis"/> is set.</summary>
@@ -37,7 +40,8 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
         ReservationEstimate? estimate = null;
         foreach (var rule in policy.Rules)
         {
-            if (BucketKey(rule, headers, model) is not { } baseKey)
+            var windowStart = RateLimitWindow.Start(now, rule.Unit);
+            if (BucketKey(rule, headers, model, windowStart) is not { } key)
             {
                 continue;
             }
@@ -56,7 +60,7 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
                 }
             }
 
-            (matched ??= []).Add(new ChargedBucket(rule, baseKey, RateLimitWindow.Start(now, rule.Unit), reserved, rule.Scope == RateLimitScope.Global));
+            (matched ??= []).Add(new ChargedBucket(rule, key, windowStart, reserved, rule.Scope == RateLimitScope.Global));
         }
 
         if (matched is null)
@@ -100,10 +104,13 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
     public async ValueTask CompleteAsync(RateLimitTicket ticket, long[] costValues)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        List<BucketCharge>? local = null;
-        List<BucketCharge>? global = null;
-        foreach (var bucket in ticket.Buckets)
+        var buckets = ticket.Buckets;
+        var charges = new BucketCharge[buckets.Length];
+        var localCount = 0;
+        var globalCount = 0;
+        for (var i = 0; i < buckets.Length; i++)
         {
+            var bucket = buckets[i];
             var rule = bucket.Rule;
             var actual = rule.ResponseCostIndex >= 0
                 ? (rule.ResponseCostIndex < costValues.Length ? costValues[rule.ResponseCostIndex] : 0)
@@ -112,24 +119,26 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
 
             // Same window: settle the difference. A new window: the reservation stays with the old one, which has
             // ended; the response is charged in full where it ended, as Envoy charges it.
-            var charge = window == bucket.WindowStart ? actual - bucket.Reserved : actual;
+            var sameWindow = window == bucket.WindowStart;
+            var charge = sameWindow ? actual - bucket.Reserved : actual;
             if (charge == 0)
             {
                 continue;
             }
 
-            var item = new BucketCharge(Key(bucket.BaseKey, window), rule.Limit, 0, charge, Ttl(now, window, rule.Unit));
-            (bucket.Global ? (global ??= []) : (local ??= [])).Add(item);
+            // Local charges fill the array from the front, global ones from the back.
+            var item = new BucketCharge(sameWindow ? bucket.Key : Key(bucket.BaseKey, window), rule.Limit, 0, charge, Ttl(now, window, rule.Unit));
+            charges[bucket.Global ? charges.Length - 1 - globalCount++ : localCount++] = item;
         }
 
-        if (local is not null)
+        if (localCount > 0)
         {
-            await localStore.AddAsync([.. local]).ConfigureAwait(false);
+            await localStore.AddAsync(localCount == charges.Length ? charges : charges[..localCount]).ConfigureAwait(false);
         }
 
-        if (global is not null)
+        if (globalCount > 0)
         {
-            await globalStore.AddAsync([.. global]).ConfigureAwait(false);
+            await globalStore.AddAsync(globalCount == charges.Length ? charges : charges[^globalCount..]).ConfigureAwait(false);
         }
     }
 
@@ -143,12 +152,18 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
     }
 
     /// <summary>
-    /// The bucket of <paramref name="rule"/> for this request without its window, or null when a condition does not
-    /// hold. Distinct header values appear only as a truncated SHA-256, so keys never carry what clients sent.
+    /// The bucket of <paramref name="rule"/> for this request, or null when a condition does not hold: the rule's
+    /// prefix, <c>|</c> and a truncated SHA-256 (hex) per Distinct header value, so keys never carry what clients
+    /// sent, and <c>:windowStart</c> unless <paramref name="windowStart"/> is negative (the bucket across windows).
     /// </summary>
-    internal static string? BucketKey(RateLimitRuleModel rule, IHeaderDictionary headers, string model)
+    internal static string? BucketKey(RateLimitRuleModel rule, IHeaderDictionary headers, string model, long windowStart = -1)
     {
-        string[]? distinct = rule.DistinctCount > 0 ? new string[rule.DistinctCount] : null;
+        // Distinct values are hashed into one stack buffer and written as hex straight into the key: one string per
+        // request and bucket, where joining hex strings and appending the window made six.
+        const int MaxStackDistinct = 8;
+        Span<byte> digests = rule.DistinctCount <= MaxStackDistinct
+            ? stackalloc byte[MaxStackDistinct * DistinctHashBytes]
+            : new byte[rule.DistinctCount * DistinctHashBytes];
         var next = 0;
         foreach (var header in rule.Headers)
         {
@@ -170,7 +185,7 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
 
             if (header.Type == RateLimitHeaderMatchType.Distinct)
             {
-                distinct![next++] = Hash(value);
+                Hash(value, digests.Slice(next++ * DistinctHashBytes, DistinctHashBytes));
             }
             else if (!header.Matches(value))
             {
@@ -178,20 +193,54 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
             }
         }
 
-        return distinct is null ? rule.BucketPrefix : rule.BucketPrefix + "|" + string.Join('|', distinct);
+        if (next == 0)
+        {
+            return windowStart < 0 ? rule.BucketPrefix : Key(rule.BucketPrefix, windowStart);
+        }
+
+        Span<char> window = stackalloc char[21];
+        var windowLength = 0;
+        if (windowStart >= 0)
+        {
+            window[0] = ':';
+            windowStart.TryFormat(window[1..], out windowLength, provider: System.Globalization.CultureInfo.InvariantCulture);
+            windowLength++;
+        }
+
+        var parts = new KeyParts(rule.BucketPrefix, digests[..(next * DistinctHashBytes)], window[..windowLength]);
+        return string.Create(parts.Prefix.Length + (next * (1 + (2 * DistinctHashBytes))) + windowLength, parts, static (chars, parts) =>
+        {
+            parts.Prefix.CopyTo(chars);
+            var at = parts.Prefix.Length;
+            for (var i = 0; i < parts.Digests.Length; i += DistinctHashBytes)
+            {
+                chars[at++] = '|';
+                Convert.TryToHexStringLower(parts.Digests.Slice(i, DistinctHashBytes), chars[at..], out var written);
+                at += written;
+            }
+
+            parts.Window.CopyTo(chars[at..]);
+        });
     }
 
-    private static string Hash(string value)
+    /// <summary>A Distinct value as the first 16 bytes of its UTF-8 SHA-256.</summary>
+    private static void Hash(string value, Span<byte> destination)
     {
         var byteCount = Encoding.UTF8.GetByteCount(value);
         Span<byte> utf8 = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(value, utf8);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8, digest);
-        return Convert.ToHexStringLower(digest[..16]);
+        digest[..DistinctHashBytes].CopyTo(destination);
     }
 
-    private static string Key(string baseKey, long windowStart) => string.Concat(baseKey, ":", windowStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>The bucket's key in one window: <c>baseKey:windowStart</c>.</summary>
+    private static string Key(ReadOnlySpan<char> baseKey, long windowStart)
+    {
+        Span<char> window = stackalloc char[20];
+        windowStart.TryFormat(window, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return string.Concat(baseKey, ":", window[..written]);
+    }
 
     private static long Ttl(long now, long windowStart, RateLimitUnit unit) => RateLimitWindow.SecondsLeft(now, windowStart, unit) + TtlMarginSeconds;
 
@@ -221,7 +270,7 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
 
             var rule = bucket.Rule;
             buckets[i] = bucket;
-            charges[i++] = new BucketCharge(Key(bucket.BaseKey, bucket.WindowStart), rule.ShadowMode ? -1 : rule.Limit, rule.RequestCost, rule.RequestCost + bucket.Reserved, Ttl(now, bucket.WindowStart, rule.Unit));
+            charges[i++] = new BucketCharge(bucket.Key, rule.ShadowMode ? -1 : rule.Limit, rule.RequestCost, rule.RequestCost + bucket.Reserved, Ttl(now, bucket.WindowStart, rule.Unit));
         }
 
         return (buckets, charges);
@@ -245,4 +294,14 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
 
     private static RateLimitAdmission Refused(ChargedBucket bucket, long used, long now) =>
         new(RateLimitDecision.Limited, null, new RateLimitRefusal(bucket.Rule, used, RateLimitWindow.SecondsLeft(now, bucket.WindowStart, bucket.Rule.Unit)));
+
+    /// <summary>What a bucket key is written from: the rule's prefix, the Distinct values' digests, the window suffix.</summary>
+    private readonly ref struct KeyParts(string prefix, ReadOnlySpan<byte> digests, ReadOnlySpan<char> window)
+    {
+        public string Prefix { get; } = prefix;
+
+        public ReadOnlySpan<byte> Digests { get; } = digests;
+
+        public ReadOnlySpan<char> Window { get; } = window;
+    }
 }

@@ -148,6 +148,26 @@ public sealed class RateLimiterTests
     }
 
     [Fact]
+    public void BucketKey_KeepsTheFormatSharedRedisCountersUse()
+    {
+        // Replicas of different versions share Redis counters, so the key's shape may not change:
+        // prefix, "|" and the first 16 bytes of each Distinct value's SHA-256 in lower-case hex, ":" and the window.
+        var rule = Rule(
+            limit: 1,
+            headers:
+            [
+                new RateLimitHeaderModel { Name = "x-user-id", Type = RateLimitHeaderMatchType.Distinct },
+                new RateLimitHeaderModel { Name = "x-team", Type = RateLimitHeaderMatchType.Distinct },
+            ]);
+        var headers = new HeaderDictionary { ["x-user-id"] = "alice", ["x-team"] = "tëam" };
+        static string Hex(string value) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value))[..16]);
+
+        Assert.Equal($"default/p/global/0@default/chat|{Hex("alice")}|{Hex("tëam")}", RateLimiter.BucketKey(rule, headers, "m"));
+        Assert.Equal($"default/p/global/0@default/chat|{Hex("alice")}|{Hex("tëam")}:1795516020", RateLimiter.BucketKey(rule, headers, "m", 1795516020));
+        Assert.Equal("default/p/global/0@default/chat:60", RateLimiter.BucketKey(Rule(limit: 1), headers, "m", 60));
+    }
+
+    [Fact]
     public void BucketKey_NeverContainsTheHeaderValue()
     {
         var rule = Rule(limit: 1, headers: new RateLimitHeaderModel { Name = "authorization", Type = RateLimitHeaderMatchType.Distinct });
