@@ -59,10 +59,12 @@ internal sealed partial class Harness
                     monitor.Phase = Phases.Warmup;
                     warmup = await WarmUpAsync(path, bodies.Chat, cancellationToken, plan.VariantWarmupMinimum, variant.Headers);
                     await wrk.RunAsync(new WrkRequest(path.ChatUrl, bodies.Stream, plan.MaxThroughputConnections, plan.WarmupRound, Headers: streamHeaders), $"warmup-stream-{path.Key}");
-                    monitor.Phase = "load";
                     IReadOnlyList<PathUnderTest> paths = [path];
+                    monitor.Phase = Scenarios.Passthrough;
                     await MeasureRoundsAsync(Scenarios.Passthrough, paths, p => new WrkRequest(p.ChatUrl, bodies.Chat, plan.MaxThroughputConnections, plan.VariantDuration, Headers: variant.Headers), HigherRate, runs, cancellationToken);
+                    monitor.Phase = Scenarios.SingleConnection;
                     await MeasureRoundsAsync(Scenarios.SingleConnection, paths, p => new WrkRequest(p.ChatUrl, bodies.Chat, 1, plan.VariantDuration, Headers: variant.Headers), LowerP99, runs, cancellationToken);
+                    monitor.Phase = Scenarios.StreamThroughput;
                     await MeasureRoundsAsync(Scenarios.StreamThroughput, paths, p => new WrkRequest(p.ChatUrl, bodies.Stream, plan.MaxThroughputConnections, plan.VariantDuration, Headers: streamHeaders), HigherRate, runs, cancellationToken);
                 }
             }
@@ -83,6 +85,6 @@ internal sealed partial class Harness
         }
 
         return new VariantRun(variant.Key, variant.Label, variant.What, startupMs, warmup, runs,
-            rss.GetValueOrDefault(Phases.Idle), Phases.LoadPeak(rss), Phases.LoadPeak(anon), failure);
+            rss.GetValueOrDefault(Phases.Idle), Phases.LoadPeak(rss), Phases.LoadPeak(anon), failure, rss);
     }
 }

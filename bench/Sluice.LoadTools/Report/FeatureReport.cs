@@ -25,7 +25,7 @@ internal static class FeatureReport
         md.AppendLine();
         md.AppendLine(Invariant($"Each config runs in its own Sluice process on the proxy CPU against the same fake upstream, warmed up (at least {plan.VariantWarmupMinimum.TotalSeconds:0} s, until steady), then measured in {plan.Rounds} rounds of {plan.VariantDuration.TotalSeconds / plan.Rounds:0.#} s per scenario, the median kept. Ratios are against the plain passthrough Sluice of this run; added p99 is against the direct path's concurrency-1 p99."));
         md.AppendLine();
-        md.AppendLine("| Sluice config | start-up | max req/s | × passthrough | c=1 p50 / p99 | added p99 | max streams/s | × passthrough | proxy CPU | RSS idle → peak | errors |");
+        md.AppendLine("| Sluice config | start-up | max req/s | × passthrough | c=1 p50 / p99 | added p99 | max streams/s | × passthrough | proxy CPU | RSS idle → 64-connection passthrough peak | errors |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var passthrough = TargetEvaluator.Find(report.Wrk, Scenarios.Passthrough, "sluice");
         var streams = TargetEvaluator.Find(report.Wrk, Scenarios.StreamThroughput, "sluice");
@@ -44,14 +44,15 @@ internal static class FeatureReport
             var p = variant.Runs.FirstOrDefault(static r => r.Scenario == Scenarios.Passthrough);
             var s = variant.Runs.FirstOrDefault(static r => r.Scenario == Scenarios.StreamThroughput);
             var c = variant.Runs.FirstOrDefault(static r => r.Scenario == Scenarios.SingleConnection);
-            md.AppendLine(Invariant($"| {variant.Label} | {variant.StartupMs:0} ms | {Count(p)} | {RatioOf(p, passthrough)} | {Latency(c)} | {Added(c, direct)} | {Count(s)} | {RatioOf(s, streams)} | {Cpu(p)} | {Format.Mb(variant.IdleRss)} → {Format.Mb(variant.PeakRss)} | {Errors(p, s, c)} |"));
+            md.AppendLine(Invariant($"| {variant.Label} | {variant.StartupMs:0} ms | {Count(p)} | {RatioOf(p, passthrough)} | {Latency(c)} | {Added(c, direct)} | {Count(s)} | {RatioOf(s, streams)} | {Cpu(p)} | {Format.Mb(variant.IdleRss)} → {variant.DescribePassthroughPeak()} | {Errors(p, s, c)} |"));
         }
 
         md.AppendLine();
         foreach (var variant in report.Variants)
         {
             var warmup = variant.Warmup is null ? string.Empty : $" Warm-up, req/s per round: {string.Join(", ", variant.Warmup.RequestsPerSecond.Select(Format.Count))}{(variant.Warmup.Steady ? "" : " (not steady)")}.";
-            md.AppendLine(Invariant($"- **{variant.Label}**: {variant.What}.{warmup}"));
+            var peaks = variant.DescribePeaks() is { } byPhase ? $" RSS peak by phase: {byPhase}." : string.Empty;
+            md.AppendLine(Invariant($"- **{variant.Label}**: {variant.What}.{warmup}{peaks}"));
         }
 
         md.AppendLine();

@@ -16,7 +16,22 @@ internal sealed record VariantRun(
     long IdleRss,
     long PeakRss,
     long PeakAnon,
-    string? Failure);
+    string? Failure,
+    IReadOnlyDictionary<string, long>? PeakRssByPhase = null)
+{
+    /// <summary>
+    /// The peak at 64-connection passthrough, as the main Sluice's row shows it; for runs recorded before phases were
+    /// kept, the peak over all the variant's load, marked as such.
+    /// </summary>
+    public string DescribePassthroughPeak() => PeakRssByPhase?.GetValueOrDefault(Scenarios.Passthrough) is > 0 and var peak
+        ? Format.Mb(peak)
+        : $"{Format.Mb(PeakRss)} (over all its load)";
+
+    /// <summary>"warmup 160 MB, passthrough-max 157 MB, ..." over the load phases, or null for runs recorded before phases were kept.</summary>
+    public string? DescribePeaks() => PeakRssByPhase is null
+        ? null
+        : string.Join(", ", PeakRssByPhase.Where(static p => Phases.IsLoad(p.Key)).Select(static p => $"{p.Key} {Format.Mb(p.Value)}"));
+}
 
 /// <summary>
 /// The control-plane step: a Sluice loading a config of <paramref name="Routes"/> routes, then hot-reloading

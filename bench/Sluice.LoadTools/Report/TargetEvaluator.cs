@@ -170,7 +170,7 @@ internal static class TargetEvaluator
             .Select(static p => $"{p.Key} {Format.Mb(p.Value)}");
         var passthrough = sluice.PeakRssByPhase.GetValueOrDefault(Scenarios.Passthrough);
         var aot = variants.FirstOrDefault(static v => v.Key == "aot" && v.Failure is null) is { } run
-            ? $" Native AOT build (its own process, 64-connection passthrough and streams): idle {Format.Mb(run.IdleRss)}, peak {Format.Mb(run.PeakRss)}."
+            ? $" Native AOT build (its own process): idle {Format.Mb(run.IdleRss)}, {(run.DescribePeaks() is { } byPhase ? $"at 64-connection passthrough {run.DescribePassthroughPeak()} (peak by phase: {byPhase})" : $"peak over all its load {Format.Mb(run.PeakRss)}")}."
             : "";
         return new(target, Format.Mb(peak), peak < RssLimitBytes ? Met : NotMet,
             $"highest 250 ms sample over Sluice's own load phases (highest: {string.Join(", ", phases)}); at 64-connection passthrough {Format.Mb(passthrough)}; idle {Format.Mb(sluice.PeakRssByPhase.GetValueOrDefault(Phases.Idle))}.{aot}");
