@@ -5,6 +5,8 @@ using Sluice.ClientAuth;
 using Sluice.Configuration.Loading;
 using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
+using Sluice.LoadTools.Configs;
+using Sluice.LoadTools.Load;
 using Sluice.Management;
 using Sluice.Model;
 using Sluice.RateLimiting;
@@ -18,7 +20,8 @@ namespace Sluice.Benchmarks;
 /// The per-request parts of the load benchmark's governance-on config, each alone: the client API key check, a
 /// token rate limit with a Distinct header (admission, then settlement of the response cost, in process) and the
 /// request-cost computation, and one access-log line (rendered and appended to the batch; the batch goes to
-/// <see cref="TextWriter.Null"/>). The rule and costs are compiled from the same YAML shape bench/run.sh uses.
+/// <see cref="TextWriter.Null"/>). The rule and costs are compiled from the load harness's own governance config
+/// (<see cref="SluiceConfigs.Governance"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class GovernanceBenchmarks
@@ -26,7 +29,7 @@ public class GovernanceBenchmarks
     private readonly HeaderDictionary _headers = new()
     {
         ["content-type"] = "application/json",
-        ["authorization"] = "Bearer sk-bench-client",
+        ["authorization"] = "Bearer " + SluiceConfigs.ClientKey,
         ["x-tenant"] = "tenant-7",
     };
 
@@ -46,26 +49,26 @@ public class GovernanceBenchmarks
     public void Setup()
     {
         _clients = new UpstreamClientPool();
-        using var manager = new ConfigManager([ConfigSource.FromText("governance.yaml", Yaml)], _clients, NullLogger.Instance, getEnvironment: static _ => null);
+        using var manager = new ConfigManager([ConfigSource.FromText("governance.yaml", SluiceConfigs.Governance(upstreamPort: 9))], _clients, NullLogger.Instance, getEnvironment: static _ => null);
         var (snapshot, diagnostics) = manager.Build();
         if (snapshot is null || diagnostics.Any(static d => d.Severity == DiagnosticSeverity.Error))
         {
             throw new InvalidOperationException("the governance benchmark config is invalid:\n" + string.Join("\n", diagnostics));
         }
 
-        var rule = snapshot.Routes.Match("sluice-sim", _headers, "127.0.0.1:1975")
+        var rule = snapshot.Routes.Match(Bodies.DefaultModel, _headers, "127.0.0.1:1975")
             ?? throw new InvalidOperationException("the governance benchmark config routes nothing");
         _policy = rule.RateLimit ?? throw new InvalidOperationException("the governance benchmark route has no rate limit");
         _costs = rule.Costs;
         _limiter = new RateLimiter(new InMemoryRateLimitStore(TimeProvider.System), new InMemoryRateLimitStore(TimeProvider.System), new RateLimitOptions(), TimeProvider.System);
-        _keys = new ApiKeyTable([("bench", "sk-bench-client")]);
+        _keys = new ApiKeyTable([("bench", SluiceConfigs.ClientKey)]);
 
         _accessLog = new AccessLog(TextWriter.Null, TimeProvider.System);
         _context = new DefaultHttpContext();
         _context.Request.Method = "POST";
         _context.Request.Path = "/v1/chat/completions";
         _context.Request.Headers["x-request-id"] = "6f1c0e4e-8a57-4bd0-9d3e-2f0d3c1b9a11";
-        _forwarding = new ForwardingContext(EndpointKind.ChatCompletions, "sluice-sim", Stream: false, rule, rule.PriorityGroups[0].Refs[0]);
+        _forwarding = new ForwardingContext(EndpointKind.ChatCompletions, Bodies.DefaultModel, Stream: false, rule, rule.PriorityGroups[0].Refs[0]);
         _tracker = new UsageTracker(TimeProvider.System, TimeProvider.System.GetTimestamp(), dropUsageOnlyChunk: false);
         _tracker.TeeBody(Answer);
         _tracker.CompleteBody();
@@ -82,7 +85,7 @@ public class GovernanceBenchmarks
     }
 
     [Benchmark]
-    public string? ApiKeyCheck() => _keys!.Find("sk-bench-client");
+    public string? ApiKeyCheck() => _keys!.Find(SluiceConfigs.ClientKey);
 
     [Benchmark]
     public long[] RequestCosts() => _costs.Compute(_usage);
@@ -90,7 +93,7 @@ public class GovernanceBenchmarks
     [Benchmark]
     public async Task<bool> RateLimitAdmitAndSettle()
     {
-        var admission = await _limiter!.AdmitAsync(_policy!, _costs, _headers, "sluice-sim", ReadOnlyMemory<byte>.Empty);
+        var admission = await _limiter!.AdmitAsync(_policy!, _costs, _headers, Bodies.DefaultModel, ReadOnlyMemory<byte>.Empty);
         await _limiter.CompleteAsync(admission.Ticket!, _costs.Compute(_usage));
         return admission.Decision == RateLimitDecision.Admitted;
     }
@@ -102,56 +105,4 @@ public class GovernanceBenchmarks
         "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1795516045,\"model\":\"sluice-sim\",\"choices\":[{\"index\":0,"
         + "\"message\":{\"role\":\"assistant\",\"content\":\"lorem ipsum\"},\"finish_reason\":\"stop\"}],"
         + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":80,\"total_tokens\":92}}");
-
-    private const string Yaml = """
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: AIGatewayRoute
-        metadata: {name: bench, namespace: default}
-        spec:
-          rules:
-            - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: sluice-sim}]}]
-              backendRefs: [{name: upstream}]
-          llmRequestCosts:
-            - {metadataKey: llm_input_token, type: InputToken}
-            - {metadataKey: llm_output_token, type: OutputToken}
-            - {metadataKey: llm_total_token, type: TotalToken}
-        ---
-        apiVersion: aigateway.envoyproxy.io/v1beta1
-        kind: AIServiceBackend
-        metadata: {name: upstream, namespace: default}
-        spec:
-          schema: {name: OpenAI}
-          backendRef: {name: upstream, kind: Backend, group: gateway.envoyproxy.io}
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: Backend
-        metadata: {name: upstream, namespace: default}
-        spec:
-          endpoints: [{ip: {address: 127.0.0.1, port: 9}}]
-        ---
-        apiVersion: gateway.envoyproxy.io/v1alpha1
-        kind: BackendTrafficPolicy
-        metadata: {name: token-budget, namespace: default}
-        spec:
-          targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: bench}]
-          rateLimit:
-            type: Global
-            global:
-              rules:
-                - clientSelectors:
-                    - headers: [{name: x-tenant, type: Distinct}]
-                  limit: {requests: 1000000000000, unit: Hour}
-                  cost:
-                    request: {from: Number, number: 0}
-                    response:
-                      from: Metadata
-                      metadata: {namespace: io.envoy.ai_gateway, key: llm_total_token}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: bench, namespace: default}
-        spec:
-          gatewayClassName: sluice
-          listeners: [{name: http, protocol: HTTP, port: 1975}]
-        """;
 }
