@@ -9,20 +9,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# The Redis rate-limit tests start their own redis-server (a free port, a temp dir) and kill it afterwards.
-if ! command -v redis-server >/dev/null 2>&1; then
-  sudo=""
+apt_install() { # why package...
+  local why=$1 sudo=""
+  shift
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "test.sh: installing redis-server (apt-get)"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
-fi
+  echo "test.sh: installing $* for $why (apt-get)"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# The Redis rate-limit tests start their own redis-server (a free port, a temp dir) and kill it afterwards.
+command -v redis-server >/dev/null 2>&1 || apt_install "the Redis rate-limit tests" redis-server
 
 # The Native AOT smoke test links with the system's C toolchain (Native AOT needs clang or gcc, and zlib).
 if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "test.sh: installing gcc and zlib1g-dev for the Native AOT smoke test (apt-get)"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gcc zlib1g-dev >/dev/null
+  apt_install "the Native AOT smoke test" gcc zlib1g-dev
 fi
 
 log=$(mktemp)

@@ -18,14 +18,18 @@ internal static class GeneratedConfig
     /// <paramref name="models"/> rules, each an Exact <c>x-ai-eg-model</c> match for <c>model-N</c>, spread over
     /// routes of 100 rules, all to one OpenAI backend; optionally a last route with a <c>.*</c> catch-all.
     /// </summary>
-    public static GatewaySnapshot Build(int models, bool catchAll, UpstreamClientPool clients)
+    public static GatewaySnapshot Build(int models, bool catchAll, UpstreamClientPool clients) =>
+        Compile("bench.yaml", Yaml(models, catchAll), clients);
+
+    /// <summary>Compiles <paramref name="yaml"/> as <c>sluice run</c> would, or throws with its errors.</summary>
+    public static GatewaySnapshot Compile(string fileName, string yaml, UpstreamClientPool clients)
     {
-        using var manager = new ConfigManager([ConfigSource.FromText("bench.yaml", Yaml(models, catchAll))], clients, NullLogger.Instance, getEnvironment: static _ => null);
+        using var manager = new ConfigManager([ConfigSource.FromText(fileName, yaml)], clients, NullLogger.Instance, getEnvironment: static _ => null);
         var (snapshot, diagnostics) = manager.Build();
         var errors = diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static d => d.ToString()).ToList();
         if (snapshot is null || errors.Count > 0)
         {
-            throw new InvalidOperationException("the generated benchmark config is invalid:\n" + string.Join("\n", errors));
+            throw new InvalidOperationException($"the benchmark config {fileName} is invalid:\n" + string.Join("\n", errors));
         }
 
         return snapshot;

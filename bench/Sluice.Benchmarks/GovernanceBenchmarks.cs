@@ -1,13 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.ClientAuth;
-using Sluice.Configuration.Loading;
-using Sluice.Configuration.Validation;
 using Sluice.Forwarding;
 using Sluice.LoadTools.Configs;
 using Sluice.LoadTools.Load;
-using Sluice.Management;
 using Sluice.Model;
 using Sluice.RateLimiting;
 using Sluice.Telemetry;
@@ -33,7 +29,7 @@ public class GovernanceBenchmarks
         ["x-tenant"] = "tenant-7",
     };
 
-    private readonly TokenUsage _usage = new(Input: 12, CachedInput: 0, CacheCreationInput: 0, Output: 80, Reasoning: 0, Total: 92);
+    private TokenUsage _usage;
     private ApiKeyTable? _keys;
     private UpstreamClientPool? _clients;
     private RateLimiter? _limiter;
@@ -49,13 +45,7 @@ public class GovernanceBenchmarks
     public void Setup()
     {
         _clients = new UpstreamClientPool();
-        using var manager = new ConfigManager([ConfigSource.FromText("governance.yaml", SluiceConfigs.Governance(upstreamPort: 9))], _clients, NullLogger.Instance, getEnvironment: static _ => null);
-        var (snapshot, diagnostics) = manager.Build();
-        if (snapshot is null || diagnostics.Any(static d => d.Severity == DiagnosticSeverity.Error))
-        {
-            throw new InvalidOperationException("the governance benchmark config is invalid:\n" + string.Join("\n", diagnostics));
-        }
-
+        var snapshot = GeneratedConfig.Compile("governance.yaml", SluiceConfigs.Governance(upstreamPort: 9), _clients);
         var rule = snapshot.Routes.Match(Bodies.DefaultModel, _headers, "127.0.0.1:1975")
             ?? throw new InvalidOperationException("the governance benchmark config routes nothing");
         _policy = rule.RateLimit ?? throw new InvalidOperationException("the governance benchmark route has no rate limit");
@@ -72,7 +62,8 @@ public class GovernanceBenchmarks
         _tracker = new UsageTracker(TimeProvider.System, TimeProvider.System.GetTimestamp(), dropUsageOnlyChunk: false);
         _tracker.TeeBody(Answer);
         _tracker.CompleteBody();
-        _costValues = _costs.Compute(_tracker.Usage ?? throw new InvalidOperationException("the canned answer has no usage"));
+        _usage = _tracker.Usage ?? throw new InvalidOperationException("the canned answer has no usage");
+        _costValues = _costs.Compute(_usage);
     }
 
     [GlobalCleanup]
@@ -94,7 +85,7 @@ public class GovernanceBenchmarks
     public async Task<bool> RateLimitAdmitAndSettle()
     {
         var admission = await _limiter!.AdmitAsync(_policy!, _costs, _headers, Bodies.DefaultModel, ReadOnlyMemory<byte>.Empty);
-        await _limiter.CompleteAsync(admission.Ticket!, _costs.Compute(_usage));
+        await _limiter.CompleteAsync(admission.Ticket!, _costValues); // the request path computes the costs once, for all consumers
         return admission.Decision == RateLimitDecision.Admitted;
     }
 

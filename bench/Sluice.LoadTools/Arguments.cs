@@ -63,6 +63,13 @@ internal sealed record Arguments(
             return null;
         }
 
+        var aot = values.GetValueOrDefault("--sluice-aot") is { } aotPath ? Path.GetFullPath(aotPath) : null;
+        if (aot is not null && !File.Exists(aot))
+        {
+            Console.Error.WriteLine($"no Native AOT sluice at {aot} (--sluice-aot): publish it first (bench/run.sh does), or leave the option out");
+            return null;
+        }
+
         if (soakSegments is { } count)
         {
             plan = plan with { SoakSegments = count };
@@ -73,7 +80,7 @@ internal sealed record Arguments(
             values.GetValueOrDefault("--sluice-access-log") ?? "off", environment)
         {
             PortkeyDirectory = portkey ? Path.GetFullPath(values.GetValueOrDefault("--portkey") ?? Path.Combine(bench, ".out", "portkey")) : null,
-            SluiceAotExecutable = values.GetValueOrDefault("--sluice-aot") is { } aot && File.Exists(aot) ? Path.GetFullPath(aot) : null,
+            SluiceAotExecutable = aot,
         };
     }
 }

@@ -23,6 +23,9 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
     /// <summary>How much of a Distinct value's SHA-256 a bucket key keeps.</summary>
     private const int DistinctHashBytes = 16;
 
+    /// <summary>":" and a long's decimal digits.</summary>
+    private const int WindowSuffixChars = 21;
+
     public RateLimitOptions Options => options;
 
     /// <summary>Counters in process, or Global ones in Redis when <see cref="RateLimitOptions.Redis"/> is set.</summary>
@@ -198,15 +201,8 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
             return windowStart < 0 ? rule.BucketPrefix : Key(rule.BucketPrefix, windowStart);
         }
 
-        Span<char> window = stackalloc char[21];
-        var windowLength = 0;
-        if (windowStart >= 0)
-        {
-            window[0] = ':';
-            windowStart.TryFormat(window[1..], out windowLength, provider: System.Globalization.CultureInfo.InvariantCulture);
-            windowLength++;
-        }
-
+        Span<char> window = stackalloc char[WindowSuffixChars];
+        var windowLength = windowStart < 0 ? 0 : WindowSuffix(windowStart, window);
         var parts = new KeyParts(rule.BucketPrefix, digests[..(next * DistinctHashBytes)], window[..windowLength]);
         return string.Create(parts.Prefix.Length + (next * (1 + (2 * DistinctHashBytes))) + windowLength, parts, static (chars, parts) =>
         {
@@ -237,9 +233,16 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
     /// <summary>The bucket's key in one window: <c>baseKey:windowStart</c>.</summary>
     private static string Key(ReadOnlySpan<char> baseKey, long windowStart)
     {
-        Span<char> window = stackalloc char[20];
-        windowStart.TryFormat(window, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
-        return string.Concat(baseKey, ":", window[..written]);
+        Span<char> window = stackalloc char[WindowSuffixChars];
+        return string.Concat(baseKey, window[..WindowSuffix(windowStart, window)]);
+    }
+
+    /// <summary>Writes <c>:windowStart</c> (the window's Unix second) and returns its length.</summary>
+    private static int WindowSuffix(long windowStart, Span<char> destination)
+    {
+        destination[0] = ':';
+        windowStart.TryFormat(destination[1..], out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return written + 1;
     }
 
     private static long Ttl(long now, long windowStart, RateLimitUnit unit) => RateLimitWindow.SecondsLeft(now, windowStart, unit) + TtlMarginSeconds;
