@@ -30,15 +30,24 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     private AuthServices? _auth;
     private StringWriter? _accessLog;
 
-    /// <summary>The JSON access log lines written so far.</summary>
+    /// <summary>What the gateway writes to: <see cref="_accessLog"/> behind <see cref="TextWriter.Synchronized"/>, which locks itself.</summary>
+    private TextWriter? _accessLogWriter;
+
+    /// <summary>
+    /// The JSON access log lines written so far: whole lines only. The access log writes a batch of lines at once,
+    /// and a read in the middle of that write would otherwise count the part of a line already appended as a line.
+    /// </summary>
     public IReadOnlyList<string> AccessLogLines
     {
         get
         {
-            lock (_accessLog!)
+            string text;
+            lock (_accessLogWriter!)
             {
-                return _accessLog.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                text = _accessLog!.ToString();
             }
+
+            return text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         }
     }
 
@@ -82,8 +91,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
 
         var accessLog = new StringWriter();
-        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = TextWriter.Synchronized(accessLog), HeaderAttributes = headerAttributes ?? HeaderAttributeMapping.None, RateLimit = rateLimit ?? new RateLimitOptions() }, Logging);
-        return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth, _accessLog = accessLog };
+        var accessLogWriter = TextWriter.Synchronized(accessLog);
+        var host = await GatewayHost.StartAsync(configs, new GatewayHostOptions { Port = 0, AdminPort = 0, Address = "127.0.0.1", WatchInterval = TimeSpan.FromMilliseconds(200), AccessLog = accessLogWriter, HeaderAttributes = headerAttributes ?? HeaderAttributeMapping.None, RateLimit = rateLimit ?? new RateLimitOptions() }, Logging);
+        return new GatewayUnderTest(directory, configPath, clients, configs, host) { _auth = auth, _accessLog = accessLog, _accessLogWriter = accessLogWriter };
     }
 
     /// <summary>Rewrites the config file and waits until the gateway has swapped in a new snapshot (or gives up).</summary>
