@@ -31,7 +31,8 @@ public sealed class AccessLogTests
     [Fact]
     public async Task ALine_IsWrittenWithinTheBatchWindow_WithoutWaitingForMore()
     {
-        var output = new StringWriter();
+        var text = new StringWriter();
+        var output = TextWriter.Synchronized(text); // the log writes from its own task; read under the same lock
         await using var log = new AccessLog(output, TimeProvider.System);
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
@@ -39,12 +40,20 @@ public sealed class AccessLogTests
 
         log.WriteRejected(context, "ClientDenied", TimeSpan.Zero, null, null);
 
-        for (var i = 0; i < 100 && output.ToString().Length == 0; i++)
+        string Written()
+        {
+            lock (output)
+            {
+                return text.ToString();
+            }
+        }
+
+        for (var i = 0; i < 100 && !Written().EndsWith('\n'); i++)
         {
             await Task.Delay(10);
         }
 
-        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(Written().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("ClientDenied", JsonDocument.Parse(line).RootElement.GetProperty("outcome").GetString());
     }
 
