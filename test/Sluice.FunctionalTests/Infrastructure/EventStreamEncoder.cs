@@ -5,8 +5,8 @@ namespace Sluice.Infrastructure;
 
 /// <summary>
 /// Writes AWS event-stream frames as Bedrock sends them, from the format's specification and independently of the
-/// AWS SDK the gateway decodes with: total length, headers length, prelude CRC32, string headers, payload,
-/// message CRC32 (all big-endian).
+/// gateway's own decoder and of the AWS SDK's encoder (which the unit tests use): total length, headers length,
+/// prelude CRC32, string headers, payload, message CRC32 (all big-endian).
 /// </summary>
 internal static class EventStreamEncoder
 {

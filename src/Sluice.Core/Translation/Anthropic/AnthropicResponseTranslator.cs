@@ -50,15 +50,15 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
         return true;
     }
 
-    protected override void TranslateEvent(string? eventType, byte[] payload, IBufferWriter<byte> output)
+    protected override void TranslateEvent(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
-        if (eventType != "chunk")
+        if (!eventType.SequenceEqual("chunk"u8))
         {
             return;
         }
 
         // Decoded straight from the UTF-8 payload: no base64 string per event.
-        using var frame = JsonDocument.Parse(payload);
+        using var frame = ParseJson(payload);
         var bytes = ChatMessageParts.Get(frame.RootElement, "bytes") is { ValueKind: JsonValueKind.String } encoded && encoded.TryGetBytesFromBase64(out var decoded)
             ? decoded
             : throw new FormatException("a chunk event without base64 bytes");

@@ -46,39 +46,36 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         return true;
     }
 
-    protected override void TranslateEvent(string? eventType, byte[] payload, IBufferWriter<byte> output)
+    protected override void TranslateEvent(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
-        using var document = JsonDocument.Parse(payload);
+        using var document = ParseJson(payload);
         var root = document.RootElement;
-        switch (eventType)
+        if (eventType.SequenceEqual("messageStart"u8))
         {
-            case "messageStart":
-                _chunks.Role(output);
-                break;
-            case "contentBlockStart":
-                var toolUse = ChatMessageParts.Get(ChatMessageParts.Get(root, "start"), "toolUse");
-                if (toolUse.ValueKind == JsonValueKind.Object)
-                {
-                    var index = _toolCallByBlock.Count;
-                    _toolCallByBlock[ChatMessageParts.Get(root, "contentBlockIndex").GetInt32()] = index;
-                    _chunks.ToolCallStart(output, index, ChatMessageParts.Get(toolUse, "toolUseId").GetString()!, ChatMessageParts.Get(toolUse, "name").GetString()!);
-                }
-
-                break;
-            case "contentBlockDelta":
-                Delta(root, output);
-                break;
-            case "messageStop":
-                Stopped = true;
-                _chunks.Finish(output, BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
-                break;
-            case "metadata":
-                if (ChatMessageParts.Get(root, "usage").ValueKind == JsonValueKind.Object)
-                {
-                    _chunks.Usage(output, UsageOf(ChatMessageParts.Get(root, "usage")));
-                }
-
-                break;
+            _chunks.Role(output);
+        }
+        else if (eventType.SequenceEqual("contentBlockStart"u8))
+        {
+            var toolUse = ChatMessageParts.Get(ChatMessageParts.Get(root, "start"), "toolUse");
+            if (toolUse.ValueKind == JsonValueKind.Object)
+            {
+                var index = _toolCallByBlock.Count;
+                _toolCallByBlock[ChatMessageParts.Get(root, "contentBlockIndex").GetInt32()] = index;
+                _chunks.ToolCallStart(output, index, ChatMessageParts.Get(toolUse, "toolUseId").GetString()!, ChatMessageParts.Get(toolUse, "name").GetString()!);
+            }
+        }
+        else if (eventType.SequenceEqual("contentBlockDelta"u8))
+        {
+            Delta(root, output);
+        }
+        else if (eventType.SequenceEqual("messageStop"u8))
+        {
+            Stopped = true;
+            _chunks.Finish(output, BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
+        }
+        else if (eventType.SequenceEqual("metadata"u8) && ChatMessageParts.Get(root, "usage").ValueKind == JsonValueKind.Object)
+        {
+            _chunks.Usage(output, UsageOf(ChatMessageParts.Get(root, "usage")));
         }
     }
 

@@ -21,30 +21,12 @@ internal abstract class EventStreamResponseTranslator : ResponseTranslator
     public override bool TranslateStream(byte[] buffer, int count, IBufferWriter<byte> output)
     {
         _frames ??= new EventStreamFrames();
-        var frames = _frames.Feed(buffer, count, out var error);
-        foreach (var frame in frames)
+        var read = new ReadOnlySpan<byte>(buffer, 0, count);
+        string? error;
+        while (_frames.TryReadFrame(ref read, out var frame, out error))
         {
-            var messageType = EventStreamFrames.Header(frame, ":message-type");
-            if (messageType is "exception" or "error")
+            if (!TranslateFrame(frame, output))
             {
-                var type = EventStreamFrames.Header(frame, ":exception-type") ?? EventStreamFrames.Header(frame, ":error-code") ?? "BedrockError";
-                var message = EventStreamFrames.Header(frame, ":error-message") ?? BedrockErrors.MessageOf(frame.Payload) ?? type;
-                ChatChunkWriter.Error(output, message, type, type);
-                return false;
-            }
-
-            try
-            {
-                TranslateEvent(EventStreamFrames.Header(frame, ":event-type"), frame.Payload, output);
-            }
-            catch (ProviderStreamError ex)
-            {
-                ChatChunkWriter.Error(output, ex.Message, ex.Type, ex.Type);
-                return false;
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
-            {
-                ChatChunkWriter.Error(output, $"AWS Bedrock sent an event Sluice cannot read ({EventStreamFrames.Header(frame, ":event-type")}): {ex.Message}", "upstream_error", "upstream_stream_corrupt");
                 return false;
             }
         }
@@ -75,8 +57,62 @@ internal abstract class EventStreamResponseTranslator : ResponseTranslator
 
     public override void Dispose() => _frames?.Dispose();
 
-    /// <summary>Translates one event (its <c>:event-type</c> and JSON payload) into zero or more SSE chunks.</summary>
-    protected abstract void TranslateEvent(string? eventType, byte[] payload, IBufferWriter<byte> output);
+    /// <summary>
+    /// Translates one event into zero or more SSE chunks: its <c>:event-type</c> (UTF-8, empty when the frame has
+    /// none) and its JSON payload, both valid only during the call.
+    /// </summary>
+    protected abstract void TranslateEvent(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> payload, IBufferWriter<byte> output);
+
+    /// <summary>
+    /// Parses a payload as exactly one JSON value, as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>
+    /// does (trailing bytes other than whitespace are a <see cref="JsonException"/>); the document holds a pooled copy.
+    /// </summary>
+    protected static JsonDocument ParseJson(ReadOnlySpan<byte> payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        var document = JsonDocument.ParseValue(ref reader);
+        try
+        {
+            // Throws when something other than whitespace follows the value.
+            reader.Read();
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A modeled exception or an error frame ends the stream with its type and message; an event is translated.</summary>
+    private bool TranslateFrame(EventStreamFrame frame, IBufferWriter<byte> output)
+    {
+        frame.TryGetString(":message-type"u8, out var messageType);
+        if (messageType.SequenceEqual("exception"u8) || messageType.SequenceEqual("error"u8))
+        {
+            var type = frame.StringHeader(":exception-type"u8) ?? frame.StringHeader(":error-code"u8) ?? "BedrockError";
+            var message = frame.StringHeader(":error-message"u8) ?? BedrockErrors.MessageOf(frame.Payload) ?? type;
+            ChatChunkWriter.Error(output, message, type, type);
+            return false;
+        }
+
+        frame.TryGetString(":event-type"u8, out var eventType);
+        try
+        {
+            TranslateEvent(eventType, frame.Payload, output);
+            return true;
+        }
+        catch (ProviderStreamError ex)
+        {
+            ChatChunkWriter.Error(output, ex.Message, ex.Type, ex.Type);
+            return false;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            ChatChunkWriter.Error(output, $"AWS Bedrock sent an event Sluice cannot read ({frame.StringHeader(":event-type"u8)}): {ex.Message}", "upstream_error", "upstream_stream_corrupt");
+            return false;
+        }
+    }
 }
 
 /// <summary>An error the provider reported inside an event (not as an exception frame); ends the stream with it.</summary>
