@@ -7,11 +7,20 @@ namespace Sluice.Usage;
 /// <summary>
 /// Counts tokens with a real tokenizer (o200k_base, the GPT-4o family's) when a stream was cut short before the
 /// provider reported usage: the prompt from the request body, the output from the text that was streamed. Other
-/// model families tokenize differently, so these numbers are marked as estimated. The tokenizer loads on first use.
+/// model families tokenize differently, so these numbers are marked as estimated. The gateway starts loading the tokenizer
+/// in the background when it starts (<see cref="Load"/>); anything else (tests, tools) loads it on first use.
 /// </summary>
 internal static class UsageEstimator
 {
     private static readonly Lazy<Tokenizer> Tokenizer = new(static () => TiktokenTokenizer.CreateForEncoding("o200k_base"));
+
+    /// <summary>
+    /// Loads the tokenizer now: about 0.3 s of CPU, 51 MB allocated and 42 MB kept (its three 200,000-entry
+    /// dictionaries, measured with Microsoft.ML.Tokenizers 2.0.1). Left to the first cut stream or the first token
+    /// reservation, that load happened under load: those requests waited for it, and the process's memory jumped
+    /// by about 100 MB at that moment (51 MB of loading on top of a gen-0 budget already in use).
+    /// </summary>
+    public static void Load() => _ = Tokenizer.Value;
 
     /// <param name="requestBody">The client's request, for the prompt.</param>
     /// <param name="streamedText">The text streamed so far, UTF-8.</param>
