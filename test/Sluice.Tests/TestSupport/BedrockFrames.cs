@@ -10,10 +10,22 @@ namespace Sluice.TestSupport;
 internal static class BedrockFrames
 {
     /// <summary>A ConverseStream event: <c>:event-type</c>, <c>:content-type</c> and <c>:message-type: event</c>.</summary>
-    public static byte[] Event(string eventType, string json)
+    public static byte[] Event(string eventType, string json) =>
+        Frame([(":event-type", eventType), (":content-type", "application/json"), (":message-type", "event")], json);
+
+    /// <summary>A frame with string headers only, e.g. an exception or error frame.</summary>
+    public static byte[] Frame(IEnumerable<(string Name, string Value)> headers, string payload) =>
+        Frame(headers.Select(static h => (IEventStreamHeader)StringHeader(h.Name, h.Value)), payload);
+
+    /// <summary>A frame with any headers (every value type the SDK writes).</summary>
+    public static byte[] Frame(IEnumerable<IEventStreamHeader> headers, string payload) =>
+        new EventStreamMessage([.. headers], Encoding.UTF8.GetBytes(payload)).ToByteArray();
+
+    public static EventStreamHeader StringHeader(string name, string value)
     {
-        List<IEventStreamHeader> headers = [Header(":event-type", eventType), Header(":content-type", "application/json"), Header(":message-type", "event")];
-        return new EventStreamMessage(headers, Encoding.UTF8.GetBytes(json)).ToByteArray();
+        var header = new EventStreamHeader(name);
+        header.SetString(value);
+        return header;
     }
 
     /// <summary>An InvokeModelWithResponseStream <c>chunk</c> frame holding one Anthropic event in base64.</summary>
@@ -34,12 +46,5 @@ internal static class BedrockFrames
 
         var finished = translator.CompleteStream(output);
         return (Encoding.UTF8.GetString(output.WrittenSpan), finished);
-    }
-
-    private static EventStreamHeader Header(string name, string value)
-    {
-        var header = new EventStreamHeader(name);
-        header.SetString(value);
-        return header;
     }
 }

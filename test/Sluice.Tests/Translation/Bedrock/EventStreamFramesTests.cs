@@ -18,7 +18,7 @@ public sealed class EventStreamFramesTests
     [Fact]
     public void TryReadFrame_SdkFrameWithEveryHeaderType_GivesTheSdksHeadersAndPayload()
     {
-        var encoded = SdkFrame(EveryHeaderType(), """{"hello":"world"}""");
+        var encoded = BedrockFrames.Frame(EveryHeaderType(), """{"hello":"world"}""");
         var expected = EventStreamMessage.FromBuffer(encoded, 0, encoded.Length);
         using var frames = new EventStreamFrames();
         var read = (ReadOnlySpan<byte>)encoded;
@@ -80,7 +80,7 @@ public sealed class EventStreamFramesTests
     public void TryReadFrame_FrameLargerThanTheInitialBuffer_GrowsTheBufferAndDecodes()
     {
         var payload = new string('x', 3 * EventStreamFrames.InitialBufferSize);
-        var stream = Stream().Concat(SdkFrame([StringHeader(":event-type", "big")], $$"""{"text":"{{payload}}"}""")).Concat(Stream()).ToArray();
+        var stream = Stream().Concat(BedrockFrames.Frame([(":event-type", "big")], $$"""{"text":"{{payload}}"}""")).Concat(Stream()).ToArray();
         using var frames = new EventStreamFrames();
 
         var decoded = Decode(frames, stream.Chunk(1000));
@@ -130,7 +130,7 @@ public sealed class EventStreamFramesTests
     [MemberData(nameof(Corruptions))]
     public void TryReadFrame_CorruptFrameAfterAGoodOne_GivesTheGoodFrameThenAnErrorThatStays(string corruption, int readSize)
     {
-        var good = SdkFrame([StringHeader(":event-type", "good")], "{}");
+        var good = BedrockFrames.Frame([(":event-type", "good")], "{}");
         var stream = good.Concat(Corrupt(corruption)).ToArray();
         using var frames = new EventStreamFrames();
         var decoded = 0;
@@ -196,7 +196,7 @@ public sealed class EventStreamFramesTests
         timestamp.SetTimestamp(Timestamp);
         var uuid = new EventStreamHeader("uuid");
         uuid.SetUUID(Uuid);
-        return [StringHeader("string", "caf\u00e9"), boolTrue, boolFalse, sbyteHeader, shortHeader, intHeader, longHeader, bytes, timestamp, uuid, StringHeader(":event-type", "last")];
+        return [BedrockFrames.StringHeader("string", "caf\u00e9"), boolTrue, boolFalse, sbyteHeader, shortHeader, intHeader, longHeader, bytes, timestamp, uuid, BedrockFrames.StringHeader(":event-type", "last")];
     }
 
     /// <summary>Six frames of different sizes and kinds, as a ConverseStream with an exception at the end.</summary>
@@ -204,21 +204,11 @@ public sealed class EventStreamFramesTests
     [
         .. BedrockFrames.Event("messageStart", """{"role":"assistant"}"""),
         .. BedrockFrames.Event("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"caf\u00e9 😀"}}"""),
-        .. SdkFrame([], ""),
-        .. SdkFrame(EveryHeaderType(), ""),
+        .. BedrockFrames.Frame(Array.Empty<IEventStreamHeader>(), ""),
+        .. BedrockFrames.Frame(EveryHeaderType(), ""),
         .. BedrockFrames.Event("metadata", """{"usage":{"inputTokens":20,"outputTokens":15}}"""),
-        .. SdkFrame([StringHeader(":message-type", "exception"), StringHeader(":exception-type", "throttlingException")], """{"message":"slow down"}"""),
+        .. BedrockFrames.Frame([(":message-type", "exception"), (":exception-type", "throttlingException")], """{"message":"slow down"}"""),
     ];
-
-    private static byte[] SdkFrame(List<IEventStreamHeader> headers, string payload) =>
-        new EventStreamMessage(headers, Encoding.UTF8.GetBytes(payload)).ToByteArray();
-
-    private static EventStreamHeader StringHeader(string name, string value)
-    {
-        var header = new EventStreamHeader(name);
-        header.SetString(value);
-        return header;
-    }
 
     /// <summary>A header as the SDK writes it: name length, name, type, value (with its 2-byte length for strings and byte arrays).</summary>
     private static byte[] SdkHeaderBytes(IEventStreamHeader header)
@@ -302,7 +292,7 @@ public sealed class EventStreamFramesTests
     /// <summary>A frame broken in one way, its CRCs otherwise right (so the named check is the one that fails).</summary>
     private static byte[] Corrupt(string corruption)
     {
-        var good = SdkFrame([StringHeader(":event-type", "bad")], """{"a":1}""");
+        var good = BedrockFrames.Frame([(":event-type", "bad")], """{"a":1}""");
         switch (corruption)
         {
             case "prelude CRC":

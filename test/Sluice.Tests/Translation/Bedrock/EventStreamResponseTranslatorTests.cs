@@ -37,7 +37,7 @@ public sealed class EventStreamResponseTranslatorTests
     [Fact]
     public void TranslateStream_ExceptionFrame_EndsWithItsTypeAndPayloadMessage()
     {
-        var exception = Frame([(":message-type", "exception"), (":exception-type", "throttlingException")], """{"message":"Too many tokens, please wait."}""");
+        var exception = BedrockFrames.Frame([(":message-type", "exception"), (":exception-type", "throttlingException")], """{"message":"Too many tokens, please wait."}""");
 
         var (sse, finished) = BedrockFrames.Translate(new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045), Frames[0], exception, Frames[1]);
 
@@ -50,7 +50,7 @@ public sealed class EventStreamResponseTranslatorTests
     [Fact]
     public void TranslateStream_ErrorFrame_EndsWithItsCodeAndMessageHeaders()
     {
-        var frame = Frame([(":message-type", "error"), (":error-code", "InternalFailure"), (":error-message", "caf\u00e9 down")], "");
+        var frame = BedrockFrames.Frame([(":message-type", "error"), (":error-code", "InternalFailure"), (":error-message", "caf\u00e9 down")], "");
 
         var (sse, finished) = BedrockFrames.Translate(new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045), Frames[0], frame);
 
@@ -124,19 +124,6 @@ public sealed class EventStreamResponseTranslatorTests
 
         var finished = translator.CompleteStream(output);
         return (Encoding.UTF8.GetString(output.WrittenSpan), finished);
-    }
-
-    private static byte[] Frame(IEnumerable<(string Name, string Value)> headers, string payload)
-    {
-        List<IEventStreamHeader> list = [];
-        foreach (var (name, value) in headers)
-        {
-            var header = new EventStreamHeader(name);
-            header.SetString(value);
-            list.Add(header);
-        }
-
-        return new EventStreamMessage(list, Encoding.UTF8.GetBytes(payload)).ToByteArray();
     }
 
     /// <summary>The <c>error</c> object of the stream's error event (the one before <c>[DONE]</c>).</summary>
