@@ -195,10 +195,22 @@ done
 [[ $(completed) -ge 8 ]] || fail "the access log lacks the completed requests ($(completed) of 8)"
 grep -q 'sk-smoke-client\|smoke-secret-key' "$work/access.jsonl" "$work/sluice.log" && fail "a secret appears in the access log or the log"
 
+# A stream the upstream cuts after 3 words: its usage is estimated with the o200k token counter, whose vocabulary
+# the trimmed build must still find (a data package's embedded resource, looked up by type name).
+curl -s -o "$work/out" "http://127.0.0.1:$port/v1/chat/completions" -H 'content-type: application/json' \
+  -H 'authorization: Bearer sk-smoke-client' -H 'x-tenant: smoke' -H 'x-sim-break-after: 3' \
+  -d '{"model":"openai-sim","stream":true,"messages":[{"role":"user","content":"Hello"}]}' || true
+estimated() { grep '"gen_ai.usage.estimated":true' "$work/access.jsonl" 2>/dev/null || true; }
+for _ in $(seq 40); do
+  [[ -n $(estimated) ]] && break
+  sleep 0.05
+done
+estimated | grep -q '"gen_ai.usage.output_tokens":3,' || fail "a cut stream's usage was not estimated: $(tail -n 1 "$work/access.jsonl")"
+
 printf 'apiVersion: aigateway.envoyproxy.io/v1beta1\nkind: AIGatewayRoute\nmetadata: {name: broken}\nspec:\n  rules: 5\n' >"$work/broken.yaml"
 if "$sluice" run "$work/broken.yaml" --port 0 --admin-port 0 >"$work/broken.log" 2>&1; then
   fail "a broken config was served"
 fi
 grep -q 'broken.yaml:5: AIGatewayRoute default/broken: spec.rules' "$work/broken.log" || fail "the config error does not name file, line, resource and field: $(cat "$work/broken.log")"
 
-echo "native-aot-smoke: passed (OpenAI, Azure OpenAI with Entra ID, Bedrock with SigV4; keys, rate limit, access log, metrics, bad input, config errors)"
+echo "native-aot-smoke: passed (OpenAI, Azure OpenAI with Entra ID, Bedrock with SigV4; keys, rate limit, access log, a cut stream's estimate, metrics, bad input, config errors)"
