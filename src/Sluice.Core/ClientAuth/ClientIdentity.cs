@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Json;
 
 namespace Sluice.ClientAuth;
 
@@ -22,6 +23,6 @@ internal sealed class ClientIdentity(string? clientId, string? jwtProvider, Json
     /// <summary>Headers the upstream request gets: <c>claimToHeaders</c> and <c>forwardClientIDHeader</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> HeadersToSet { get; } = headersToSet;
 
-    /// <summary>For logs: the client ID or the token's subject, never a credential.</summary>
-    public string Describe() => ClientId ?? (Claims is { } c && JwtClaims.Find(c, "sub") is { ValueKind: JsonValueKind.String } sub ? sub.GetString()! : "anonymous");
+    /// <summary>For logs: the client ID or the token's subject (unreadable text as U+FFFD), never a credential.</summary>
+    public string Describe() => ClientId ?? (Claims is { } c && JwtClaims.Find(c, "sub") is { ValueKind: JsonValueKind.String } sub ? JsonStrings.GetString(sub)! : "anonymous");
 }

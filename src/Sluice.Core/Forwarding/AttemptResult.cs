@@ -13,7 +13,10 @@ internal enum AttemptFailure
     Auth,
     ClientAborted,
 
-    /// <summary>The request cannot be expressed in the backend's API (a 422, or a 404 for an endpoint it lacks).</summary>
+    /// <summary>
+    /// The request cannot be expressed in the backend's API (a 422, or a 404 for an endpoint it lacks), or holds text
+    /// that cannot be read for translating (a 400).
+    /// </summary>
     Untranslatable,
 }
 

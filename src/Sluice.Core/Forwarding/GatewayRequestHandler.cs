@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Sluice.ClientAuth;
+using Sluice.Json;
 using Sluice.Management;
 using Sluice.Model;
 using Sluice.RateLimiting;
@@ -94,6 +95,7 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
                 {
                     RequestFieldsError.MissingModel => ("you must provide a model parameter", "model"),
                     RequestFieldsError.ModelNotAString => ("the model parameter must be a string", "model"),
+                    RequestFieldsError.ModelNotUnicode => (JsonStrings.NotUnicode("model"), "model"),
                     RequestFieldsError.NotAnObject => ("the request body must be a JSON object", (string?)null),
                     _ => (RequestFieldsReader.DescribeMalformed(body.WrittenSpan), null),
                 };

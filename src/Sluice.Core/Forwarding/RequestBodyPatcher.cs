@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Sluice.Json;
 using Sluice.Model;
 
 namespace Sluice.Forwarding;
@@ -50,12 +51,19 @@ internal static class RequestBodyPatcher
         Span<bool> written = mutation.Set.Count <= 32 ? stackalloc bool[mutation.Set.Count] : new bool[mutation.Set.Count];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueIsEscaped ? reader.GetString()! : null;
+            var memberStart = (int)reader.TokenStartIndex;
+            var readable = TryGetEscapedName(ref reader, out var name);
             var nameSpan = reader.ValueSpan;
             reader.Read();
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
             var raw = body[start..(int)reader.BytesConsumed];
+
+            if (!readable)
+            {
+                WriteRawMember(writer, body[memberStart..(int)reader.BytesConsumed]);
+                continue;
+            }
 
             if (modelOverride is not null && NameEquals(name, nameSpan, "model"u8))
             {
@@ -126,14 +134,19 @@ internal static class RequestBodyPatcher
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var keep = !reader.ValueTextEquals("include_usage"u8);
-                var name = reader.GetString()!;
+                var memberStart = (int)reader.TokenStartIndex;
+                var keep = !JsonStrings.TextEquals(ref reader, "include_usage"u8);
+                var readable = JsonStrings.TryGetString(ref reader, out var name);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                if (keep)
+                if (!readable)
                 {
-                    writer.WritePropertyName(name);
+                    WriteRawMember(writer, rawOptions[memberStart..(int)reader.BytesConsumed]);
+                }
+                else if (keep)
+                {
+                    writer.WritePropertyName(name!);
                     writer.WriteRawValue(rawOptions[start..(int)reader.BytesConsumed], skipInputValidation: true);
                 }
             }
@@ -141,6 +154,24 @@ internal static class RequestBodyPatcher
 
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// An escaped property name, unescaped (null when not escaped: the raw bytes are the name). False when it cannot
+    /// be unescaped (a lone surrogate escape or invalid UTF-8): no name Sluice patches, so the member goes as sent.
+    /// </summary>
+    private static bool TryGetEscapedName(ref Utf8JsonReader reader, out string? name)
+    {
+        name = null;
+        return !reader.ValueIsEscaped || JsonStrings.TryGetString(ref reader, out name);
+    }
+
+    /// <summary>
+    /// Copies a whole member (<c>"name": value</c>) byte for byte. Utf8JsonWriter has no raw property name, and one
+    /// it cannot unescape it cannot write either; as the writer skips validation, the member goes in as a raw value
+    /// (after the comma the writer adds).
+    /// </summary>
+    private static void WriteRawMember(Utf8JsonWriter writer, ReadOnlySpan<byte> member) =>
+        writer.WriteRawValue(member, skipInputValidation: true);
 
     private static bool NameEquals(string? escapedName, ReadOnlySpan<byte> rawName, ReadOnlySpan<byte> expected) =>
         escapedName is null ? rawName.SequenceEqual(expected) : System.Text.Encoding.UTF8.GetBytes(escapedName).AsSpan().SequenceEqual(expected);

@@ -43,7 +43,7 @@ internal static class UpstreamAttempt
             var translation = translator.TranslateRequest(forwarding.Endpoint, payload.WrittenMemory, forwarding.UpstreamModel, resources.Translated);
             if (!translation.Succeeded)
             {
-                return Fail(forwarding, resources, AttemptFailure.Untranslatable, GatewayError.Untranslatable, $"backend {backend.Name} ({translator.ProviderName}): {translation.Error}", param: translation.Param);
+                return Fail(forwarding, resources, AttemptFailure.Untranslatable, translation.Kind, $"backend {backend.Name} ({translator.ProviderName}): {translation.Error}", param: translation.Param);
             }
 
             payload = resources.Translated;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Json;
 using Sluice.Model;
 using Sluice.Usage;
 
@@ -41,7 +42,7 @@ internal readonly record struct ReservationEstimate(long InputTokens, long Outpu
                     continue;
                 }
 
-                var isBound = reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_output_tokens"u8);
+                var isBound = JsonStrings.TextEquals(ref reader, "max_completion_tokens"u8) || JsonStrings.TextEquals(ref reader, "max_tokens"u8) || JsonStrings.TextEquals(ref reader, "max_output_tokens"u8);
                 reader.Read();
                 if (isBound && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) && value >= 0)
                 {

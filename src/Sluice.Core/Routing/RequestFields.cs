@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Json;
 
 namespace Sluice.Routing;
 
@@ -20,11 +21,15 @@ internal enum RequestFieldsError
     NotAnObject,
     MissingModel,
     ModelNotAString,
+
+    /// <summary>The model holds text no route can match: a lone surrogate escape (<c>"\ud83d"</c>) or invalid UTF-8.</summary>
+    ModelNotUnicode,
 }
 
 /// <summary>
 /// Reads the top-level <c>model</c> and <c>stream</c> of a JSON body with <see cref="Utf8JsonReader"/>, skipping
-/// everything else without building a document: the passthrough path never materialises the body.
+/// everything else without building a document: the passthrough path never materialises the body. A property name
+/// System.Text.Json will not unescape (a lone surrogate escape) is another field; such a model is an error.
 /// </summary>
 internal static class RequestFieldsReader
 {
@@ -41,6 +46,7 @@ internal static class RequestFieldsReader
         var stream = false;
         var streamOptions = StreamOptionsState.Absent;
         var modelIsNotString = false;
+        var modelIsNotUnicode = false;
         try
         {
             if (!reader.Read())
@@ -55,12 +61,12 @@ internal static class RequestFieldsReader
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals(ModelProperty))
+                if (JsonStrings.TextEquals(ref reader, ModelProperty))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        model = reader.GetString();
+                        modelIsNotUnicode = !JsonStrings.TryGetString(ref reader, out model);
                     }
                     else
                     {
@@ -68,12 +74,12 @@ internal static class RequestFieldsReader
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals(StreamOptionsProperty))
+                else if (JsonStrings.TextEquals(ref reader, StreamOptionsProperty))
                 {
                     reader.Read();
                     streamOptions = ReadStreamOptions(ref reader);
                 }
-                else if (reader.ValueTextEquals(StreamProperty))
+                else if (JsonStrings.TextEquals(ref reader, StreamProperty))
                 {
                     reader.Read();
                     stream = reader.TokenType == JsonTokenType.True;
@@ -101,6 +107,11 @@ internal static class RequestFieldsReader
             return RequestFieldsError.ModelNotAString;
         }
 
+        if (modelIsNotUnicode)
+        {
+            return RequestFieldsError.ModelNotUnicode;
+        }
+
         if (string.IsNullOrEmpty(model))
         {
             return RequestFieldsError.MissingModel;
@@ -121,7 +132,7 @@ internal static class RequestFieldsReader
         var includesUsage = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isIncludeUsage = reader.ValueTextEquals(IncludeUsageProperty);
+            var isIncludeUsage = JsonStrings.TextEquals(ref reader, IncludeUsageProperty);
             reader.Read();
             includesUsage |= isIncludeUsage && reader.TokenType == JsonTokenType.True;
             reader.Skip();

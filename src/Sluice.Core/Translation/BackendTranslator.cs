@@ -1,4 +1,5 @@
 using Sluice.Forwarding;
+using Sluice.Json;
 
 namespace Sluice.Translation;
 
@@ -24,20 +25,44 @@ internal abstract class BackendTranslator
     /// <summary>Null when this schema serves <paramref name="endpoint"/>; otherwise why not, for a 404.</summary>
     public virtual string? RefuseEndpoint(EndpointKind endpoint) => null;
 
-    /// <summary>Writes the upstream body for the OpenAI request <paramref name="body"/>; an error names the field that cannot be mapped.</summary>
-    public virtual TranslationResult TranslateRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output) =>
+    /// <summary>
+    /// Writes the upstream body for the OpenAI request <paramref name="body"/>; an error names the field that cannot be
+    /// mapped, or whose text cannot be read.
+    /// </summary>
+    public TranslationResult TranslateRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
+    {
+        try
+        {
+            return WriteRequest(endpoint, body, upstreamModel, output);
+        }
+        catch (InvalidOperationException) when (JsonStrings.FindUnreadable(body.Span) is { } field)
+        {
+            // The body holds text System.Text.Json will not unescape (a lone surrogate escape): every read of it throws,
+            // and a translated request needs the text. Rare, so found only now, and the client's fault: a 400 naming it.
+            return TranslationResult.Malformed(field, JsonStrings.NotUnicode(field));
+        }
+    }
+
+    /// <summary>Writes the upstream body for <see cref="TranslateRequest"/>, for schemas that <see cref="TranslatesBody"/>.</summary>
+    protected virtual TranslationResult WriteRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output) =>
         TranslationResult.Ok;
 
     /// <summary>A fresh translator for one response (streams keep state between reads).</summary>
     public virtual ResponseTranslator? CreateResponseTranslator(EndpointKind endpoint, ReadOnlySpan<byte> requestBody, string responseModel, string? requestId) => null;
 }
 
-/// <summary>The outcome of a request translation: success, or the field that cannot be mapped and why (a 422).</summary>
-internal readonly record struct TranslationResult(string? Error, string? Param)
+/// <summary>
+/// The outcome of a request translation: success, or the field that cannot be mapped and why, with the answer it
+/// gets (<see cref="Kind"/>, when it failed): <see cref="GatewayError.Untranslatable"/> (a 422) when the provider has
+/// no equivalent, <see cref="GatewayError.MalformedRequest"/> (a 400) when the client's value cannot be read.
+/// </summary>
+internal readonly record struct TranslationResult(string? Error, string? Param, GatewayError Kind)
 {
     public static TranslationResult Ok => default;
 
     public bool Succeeded => Error is null;
 
-    public static TranslationResult Unsupported(string param, string message) => new(message, param);
+    public static TranslationResult Unsupported(string param, string message) => new(message, param, GatewayError.Untranslatable);
+
+    public static TranslationResult Malformed(string param, string message) => new(message, param, GatewayError.MalformedRequest);
 }

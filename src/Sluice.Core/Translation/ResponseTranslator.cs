@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Sluice.Json;
 
 namespace Sluice.Translation;
 
@@ -28,7 +29,16 @@ internal abstract class ResponseTranslator : IDisposable
 
         using (document)
         {
-            return TranslateJson(document.RootElement, output);
+            try
+            {
+                return TranslateJson(document.RootElement, output);
+            }
+            catch (InvalidOperationException) when (JsonStrings.FindUnreadable(upstream.Span) is not null)
+            {
+                // Strings are read leniently, but a property name holding a lone surrogate escape makes every look-up in
+                // its object throw: not an answer the provider sends (a 502, as for a body that is not JSON).
+                return false;
+            }
         }
     }
 

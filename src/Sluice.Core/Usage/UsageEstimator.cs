@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sluice.Json;
 using Sluice.Usage.Tokenizing;
 
 namespace Sluice.Usage;
@@ -46,7 +47,7 @@ internal static class UsageEstimator
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1
-                    && (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("input"u8)))
+                    && (JsonStrings.TextEquals(ref reader, "messages"u8) || JsonStrings.TextEquals(ref reader, "prompt"u8) || JsonStrings.TextEquals(ref reader, "input"u8)))
                 {
                     depthOfPrompt = reader.CurrentDepth;
                     continue;
@@ -59,7 +60,7 @@ internal static class UsageEstimator
 
                 if (depthOfPrompt >= 0 && reader.TokenType == JsonTokenType.String)
                 {
-                    text.Append(reader.GetString()).Append('\n');
+                    text.Append(JsonStrings.GetString(ref reader)).Append('\n'); // half a surrogate pair counts as U+FFFD: an estimate
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sluice.Forwarding;
+using Sluice.Json;
 
 namespace Sluice.Usage;
 
@@ -22,7 +23,8 @@ internal ref struct UsageObservation
 /// Reads <c>model</c> and <c>usage</c> from the top level of a response or chunk with <see cref="Utf8JsonReader"/>,
 /// skipping everything else. Knows Chat Completions / Completions / Embeddings usage (<c>prompt_tokens</c>,
 /// <c>completion_tokens</c>, details) and the Responses API's (<c>input_tokens</c>, <c>output_tokens</c>, details,
-/// nested in <c>response</c> for stream events).
+/// nested in <c>response</c> for stream events). Text System.Text.Json will not unescape (half a surrogate pair, as
+/// a provider may stream it) never throws: it reads as U+FFFD, and a property name made of it matches nothing.
 /// </summary>
 internal static class UsageJson
 {
@@ -50,7 +52,7 @@ internal static class UsageJson
         var choicesEmpty = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("usage"u8))
+            if (JsonStrings.TextEquals(ref reader, "usage"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -62,19 +64,19 @@ internal static class UsageJson
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("model"u8))
+            else if (JsonStrings.TextEquals(ref reader, "model"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && observation.Model is null)
                 {
-                    observation.Model = reader.GetString();
+                    observation.Model = JsonStrings.GetString(ref reader);
                 }
                 else
                 {
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("choices"u8))
+            else if (JsonStrings.TextEquals(ref reader, "choices"u8))
             {
                 reader.Read();
                 if (observation.StreamedText is { } text && reader.TokenType == JsonTokenType.StartArray)
@@ -91,7 +93,7 @@ internal static class UsageJson
                     }
                 }
             }
-            else if (depth == 0 && reader.ValueTextEquals("response"u8))
+            else if (depth == 0 && JsonStrings.TextEquals(ref reader, "response"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -118,8 +120,7 @@ internal static class UsageJson
 
     /// <summary>
     /// Appends every <c>content</c> and <c>text</c> string inside the choices array; true when it is empty. Runs on
-    /// every streamed event, so the text is copied as UTF-8 bytes (unescaped; never longer than the raw value)
-    /// rather than made into a string per delta.
+    /// every streamed event, so the text is copied as UTF-8 bytes (unescaped) rather than made into a string per delta.
     /// </summary>
     private static bool CollectText(ref Utf8JsonReader reader, PooledBufferWriter text)
     {
@@ -128,12 +129,12 @@ internal static class UsageJson
         while (reader.Read() && reader.CurrentDepth > depth)
         {
             empty = false;
-            if (reader.TokenType == JsonTokenType.PropertyName && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8)))
+            if (reader.TokenType == JsonTokenType.PropertyName && (JsonStrings.TextEquals(ref reader, "content"u8) || JsonStrings.TextEquals(ref reader, "text"u8)))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    text.Advance(reader.CopyString(text.GetSpan(reader.ValueSpan.Length)));
+                    JsonStrings.CopyString(ref reader, text);
                 }
                 else
                 {
@@ -161,23 +162,23 @@ internal static class UsageJson
         long input = 0, cached = 0, cacheCreation = 0, output = 0, reasoning = 0, total = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8))
+            if (JsonStrings.TextEquals(ref reader, "prompt_tokens"u8) || JsonStrings.TextEquals(ref reader, "input_tokens"u8))
             {
                 input = ReadNumber(ref reader);
             }
-            else if (reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8))
+            else if (JsonStrings.TextEquals(ref reader, "completion_tokens"u8) || JsonStrings.TextEquals(ref reader, "output_tokens"u8))
             {
                 output = ReadNumber(ref reader);
             }
-            else if (reader.ValueTextEquals("total_tokens"u8))
+            else if (JsonStrings.TextEquals(ref reader, "total_tokens"u8))
             {
                 total = ReadNumber(ref reader);
             }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
+            else if (JsonStrings.TextEquals(ref reader, "prompt_tokens_details"u8) || JsonStrings.TextEquals(ref reader, "input_tokens_details"u8))
             {
                 ReadDetails(ref reader, "cached_tokens"u8, ref cached, "cache_creation_tokens"u8, ref cacheCreation);
             }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8))
+            else if (JsonStrings.TextEquals(ref reader, "completion_tokens_details"u8) || JsonStrings.TextEquals(ref reader, "output_tokens_details"u8))
             {
                 var unused = 0L;
                 ReadDetails(ref reader, "reasoning_tokens"u8, ref reasoning, "-"u8, ref unused);
@@ -203,11 +204,11 @@ internal static class UsageJson
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals(first))
+            if (JsonStrings.TextEquals(ref reader, first))
             {
                 firstValue = ReadNumber(ref reader);
             }
-            else if (reader.ValueTextEquals(second))
+            else if (JsonStrings.TextEquals(ref reader, second))
             {
                 secondValue = ReadNumber(ref reader);
             }

@@ -167,6 +167,33 @@ public sealed class JwtAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Authenticate_TopLevelClaimWithALoneSurrogateEscape_IsNotAJwtForTheTokenLibrary()
+    {
+        var authenticator = new JwtAuthenticator([Provider(_issuer)], optional: false);
+        var token = _issuer.CreateTokenWithPayload($$"""{"iss":"{{_issuer.Issuer}}","aud":"sluice-clients","sub":"alice\ud800"}""");
+
+        var (result, _) = await authenticator.AuthenticateAsync(Bearer(token), default);
+
+        Assert.Equal(ClientAuthFailure.InvalidToken, result.Failure); // Microsoft.IdentityModel refuses it: a 401, not Sluice's problem
+    }
+
+    [Fact]
+    public async Task Authenticate_NestedClaimsWithLoneSurrogateEscapes_AreAcceptedButAreNoHeaders()
+    {
+        var authenticator = new JwtAuthenticator([Provider(_issuer)], optional: false);
+        var token = _issuer.CreateTokenWithPayload($$$"""{"iss":"{{{_issuer.Issuer}}}","aud":"sluice-clients","sub":"alice","org":{"tier":"gold\ud800"},"groups":["a","\udc00"],"level":{"x":1,"\ud800":2}}""");
+
+        var (result, provider) = await authenticator.AuthenticateAsync(Bearer(token), default);
+        var headers = JwtAuthenticator.ClaimHeaders(provider!, result.Claims!.Value).ToDictionary();
+
+        Assert.Equal(ClientAuthFailure.None, result.Failure); // the token library reads only the top level
+        Assert.Equal("alice", headers["x-user"]);
+        Assert.False(headers.ContainsKey("x-tier"));
+        Assert.Equal(["a"], JwtClaims.Values(JwtClaims.Find(result.Claims.Value, "groups")!.Value));
+        Assert.Null(JwtClaims.Find(result.Claims.Value, "level.y"));
+    }
+
+    [Fact]
     public void Claims_DottedPathAndTopLevelNameWithDots()
     {
         var payload = JsonDocument.Parse("""{"a":{"b":{"c":"deep"}},"https://example.com/role":"admin"}""").RootElement;

@@ -39,6 +39,14 @@ public sealed class ModelAllowListTests
     }
 
     [Fact]
+    public void Allows_ClaimValueWithALoneSurrogateEscape_MatchesNothing()
+    {
+        Assert.True(AllowList.Allows(Token("""{"realm":{"groups":["\ud800","research"]}}"""), "gpt-4o"));
+        Assert.True(AllowList.Allows(Token("""{"realm":{"groups":"support\udc00"}}"""), "tiny")); // as an unknown value: the default
+        Assert.True(AllowList.Allows(Token("""{"realm":{"x":1,"\ud800":2}}"""), "tiny"));
+    }
+
+    [Fact]
     public void Allows_NumberClaimValue_MatchesItsText()
     {
         Assert.True(AllowList.Allows(Token("""{"realm":{"groups":7}}"""), "o3"));

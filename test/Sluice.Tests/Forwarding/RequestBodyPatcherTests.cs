@@ -40,6 +40,20 @@ public sealed class RequestBodyPatcherTests
     }
 
     [Fact]
+    public void Patch_UnreadablePropertyNames_AreCopiedAsSent()
+    {
+        const string body = """{"\ud800":1,"model":"m","stream_options":{"\udc00":"x"},"mess\u0061ges":[{"content":"a\ud83d"}],"\udc01" : [ 1 ],"user":"u","stream":true}""";
+        var mutation = new BodyMutationModel([new("temperature", "0.2"u8.ToArray())], ["user"]);
+        using var output = new PooledBufferWriter();
+
+        RequestBodyPatcher.Patch(Encoding.UTF8.GetBytes(body), "deployment", mutation, output, ensureIncludeUsage: true);
+
+        Assert.Equal(
+            """{"\ud800":1,"model":"deployment","stream_options":{"include_usage":true,"\udc00":"x"},"messages":[{"content":"a\ud83d"}],"\udc01" : [ 1 ],"stream":true,"temperature":0.2}""",
+            Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
     public void Patch_EnsureIncludeUsage_YieldsToAMutationOfStreamOptions()
     {
         var mutation = new BodyMutationModel([], ["stream_options"]);

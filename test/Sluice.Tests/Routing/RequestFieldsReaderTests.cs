@@ -29,4 +29,31 @@ public sealed class RequestFieldsReaderTests
     {
         Assert.Equal(expected, RequestFieldsReader.TryRead(Encoding.UTF8.GetBytes(json), out _).ToString());
     }
+
+    [Theory]
+    [InlineData("""{"model":"gpt-4o\ud83d"}""")]
+    [InlineData("""{"model":"\udc00","messages":[]}""")]
+    public void TryRead_ModelWithALoneSurrogateEscape_IsModelNotUnicode(string json)
+    {
+        Assert.Equal(RequestFieldsError.ModelNotUnicode, RequestFieldsReader.TryRead(Encoding.UTF8.GetBytes(json), out _));
+    }
+
+    [Fact]
+    public void TryRead_ModelWithInvalidUtf8_IsModelNotUnicode()
+    {
+        byte[] json = [.. "{\"model\":\"gpt"u8, 0xFF, .. "\"}"u8];
+
+        Assert.Equal(RequestFieldsError.ModelNotUnicode, RequestFieldsReader.TryRead(json, out _));
+    }
+
+    [Fact]
+    public void TryRead_UnreadableNamesOfOtherFields_AreSkipped()
+    {
+        const string json = """{"\ud800":"x","model":"m","stream_options":{"\udc00":1,"include_usage":true},"stream":true,"messages":[{"content":"a\ud83d"}]}""";
+
+        var error = RequestFieldsReader.TryRead(Encoding.UTF8.GetBytes(json), out var fields);
+
+        Assert.Equal(RequestFieldsError.None, error);
+        Assert.Equal(new RequestFields("m", true, StreamOptionsState.IncludesUsage), fields);
+    }
 }

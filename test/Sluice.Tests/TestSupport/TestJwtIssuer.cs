@@ -54,5 +54,14 @@ internal sealed class TestJwtIssuer : IDisposable
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
+    /// <summary>A signed token whose payload is <paramref name="payloadJson"/> byte for byte (a serializer would re-escape it).</summary>
+    public string CreateTokenWithPayload(string payloadJson)
+    {
+        var header = Base64UrlEncoder.Encode($$"""{"alg":"RS256","kid":"{{KeyId}}","typ":"JWT"}""");
+        var payload = Base64UrlEncoder.Encode(System.Text.Encoding.UTF8.GetBytes(payloadJson));
+        var signature = _rsa.SignData(System.Text.Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return header + "." + payload + "." + Base64UrlEncoder.Encode(signature);
+    }
+
     public void Dispose() => _rsa.Dispose();
 }

@@ -37,6 +37,60 @@ public sealed class AnthropicResponseTranslatorTests
             sse);
     }
 
+    [Fact]
+    public void TranslateStream_HalfASurrogatePairInADelta_IsAReplacementCharacterAndTheStreamGoesOn()
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(
+            translator,
+            BedrockFrames.Chunk("""{"type":"message_start","message":{"id":"msg_1","role":"assistant","usage":{"input_tokens":2}}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\ud83d"}}"""),
+            BedrockFrames.Chunk("""{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"\ude00b"}}"""),
+            BedrockFrames.Chunk("""{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}"""),
+            BedrockFrames.Chunk("""{"type":"message_stop"}"""));
+
+        Assert.True(finished);
+        var events = Events(sse);
+        Assert.Equal("a\uFFFD", events[1].GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString());
+        Assert.Equal("\uFFFDb", events[2].GetProperty("choices")[0].GetProperty("delta").GetProperty("reasoning_content").GetString());
+        Assert.EndsWith("data: [DONE]\n\n", sse, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TranslateStream_ErrorEventWithALoneSurrogateEscape_EndsWithItsTypeAndMessage()
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(
+            translator,
+            BedrockFrames.Chunk("""{"type":"message_start","message":{"id":"msg_1","role":"assistant","usage":{"input_tokens":2}}}"""),
+            BedrockFrames.Chunk("""{"type":"error","error":{"type":"overloaded_error","message":"busy \ud800"}}"""));
+
+        Assert.False(finished);
+        var error = Events(sse)[^1].GetProperty("error");
+        Assert.Equal("overloaded_error", error.GetProperty("type").GetString());
+        Assert.Equal("busy \uFFFD", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void TranslateBody_LoneSurrogateEscapes_AreReplacementCharacters()
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        var translated = translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes("""
+            {"id":"msg_\ud800","content":[{"type":"thinking","thinking":"\udc00"},{"type":"text","text":"a\ud83d"}],"stop_reason":"end_turn","usage":{"input_tokens":2,"output_tokens":3}}
+            """), output);
+
+        Assert.True(translated);
+        using var body = System.Text.Json.JsonDocument.Parse(output.WrittenMemory);
+        var message = body.RootElement.GetProperty("choices")[0].GetProperty("message");
+        Assert.Equal("msg_\uFFFD", body.RootElement.GetProperty("id").GetString());
+        Assert.Equal("a\uFFFD", message.GetProperty("content").GetString());
+        Assert.Equal("\uFFFD", message.GetProperty("reasoning_content").GetString());
+    }
+
     [Theory]
     [InlineData("""{"bytes":"not base64!"}""")]
     [InlineData("""{"bytes":null}""")]
@@ -56,4 +110,11 @@ public sealed class AnthropicResponseTranslatorTests
         Assert.Contains("\"code\":\"upstream_stream_corrupt\"", events[1], StringComparison.Ordinal);
         Assert.Equal("data: [DONE]", events[2]);
     }
+
+    /// <summary>Every JSON event of an SSE text, <c>[DONE]</c> left out.</summary>
+    private static List<System.Text.Json.JsonElement> Events(string sse) => sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+        .Select(static e => e["data: ".Length..])
+        .Where(static d => d.StartsWith('{'))
+        .Select(static d => System.Text.Json.JsonDocument.Parse(d).RootElement)
+        .ToList();
 }

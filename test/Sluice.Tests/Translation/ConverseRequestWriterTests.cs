@@ -74,6 +74,47 @@ public sealed class ConverseRequestWriterTests
         var result = Translator.TranslateRequest(EndpointKind.ChatCompletions, System.Text.Encoding.UTF8.GetBytes(request), "us.amazon.nova-micro-v1:0", output);
 
         Assert.False(result.Succeeded);
+        Assert.Equal(GatewayError.Untranslatable, result.Kind);
+        Assert.Equal(param, result.Param);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"a\ud83d"}]}""", "messages[0].content")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"ok"},{"type":"text","text":"\udc00"}]}]}""", "messages[0].content[1].text")]
+    [InlineData("""{"model":"m","messages":[{"role":"developer","content":"x\ud800"},{"role":"user","content":"hi"}]}""", "messages[0].content")]
+    [InlineData("""{"model":"m","messages":[{"role":"user\ud800","content":"hi"}]}""", "messages[0].role")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"","tool_calls":[{"id":"t\ud800","type":"function","function":{"name":"f","arguments":"{}"}}]}]}""", "messages[1].tool_calls[0].id")]
+    [InlineData("""{"model":"m","messages":[{"role":"tool","tool_call_id":"t1","content":[{"type":"text","text":"\ud800"}]}]}""", "messages[0].content[0].text")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi","\ud800":1}]}""", """messages[0].\ud800""")]
+    [InlineData("""{"model":"m","\ud800":1,"messages":[{"role":"user","content":"hi"}]}""", """\ud800""")]
+    [InlineData("""{"model":"m","stop":["a","\ud800"],"messages":[{"role":"user","content":"hi"}]}""", "stop[1]")]
+    [InlineData("""{"model":"m","reasoning_effort":"\ud800","messages":[{"role":"user","content":"hi"}]}""", "reasoning_effort")]
+    [InlineData("""{"model":"m","thinking":{"type":"enabled","note":"\ud800"},"messages":[{"role":"user","content":"hi"}]}""", "thinking.note")]
+    [InlineData("""{"model":"m","tools":[{"type":"function","function":{"name":"f","description":"d\ud800"}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.description")]
+    [InlineData("""{"model":"m","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"function","function":{"name":"\ud800"}},"messages":[{"role":"user","content":"hi"}]}""", "tool_choice.function.name")]
+    public void TranslateRequest_TextThatCannotBeUnescaped_IsMalformedNamingTheField(string request, string param)
+    {
+        using var output = new PooledBufferWriter();
+
+        var result = Translator.TranslateRequest(EndpointKind.ChatCompletions, System.Text.Encoding.UTF8.GetBytes(request), "us.anthropic.claude-3-7-sonnet-20250219-v1:0", output);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(GatewayError.MalformedRequest, result.Kind);
+        Assert.Equal(param, result.Param);
+        Assert.StartsWith(param + " is not valid Unicode text", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","input":"a\ud83d"}""", "input")]
+    [InlineData("""{"model":"m","input":["\udc00"]}""", "input[0]")]
+    [InlineData("""{"model":"m","encoding_format":"\udc00","input":"x"}""", "encoding_format")]
+    public void TranslateRequest_EmbeddingsTextThatCannotBeUnescaped_IsMalformedNamingTheField(string request, string param)
+    {
+        using var output = new PooledBufferWriter();
+
+        var result = Translator.TranslateRequest(EndpointKind.Embeddings, System.Text.Encoding.UTF8.GetBytes(request), "amazon.titan-embed-text-v2:0", output);
+
+        Assert.Equal(GatewayError.MalformedRequest, result.Kind);
         Assert.Equal(param, result.Param);
     }
 

@@ -37,6 +37,59 @@ public sealed class ConverseResponseTranslatorTests
     }
 
     [Fact]
+    public void TranslateStream_HalfASurrogatePairInADelta_IsAReplacementCharacterAndTheStreamGoesOn()
+    {
+        using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(
+            translator,
+            BedrockFrames.Event("messageStart", """{"role":"assistant"}"""),
+            BedrockFrames.Event("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"a\ud83d"}}"""),
+            BedrockFrames.Event("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"\ude00b"}}}"""),
+            BedrockFrames.Event("contentBlockStart", """{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"t\ud800","name":"f"}}}"""),
+            BedrockFrames.Event("contentBlockDelta", """{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{\"q\":\"\udc00"}}}"""),
+            BedrockFrames.Event("messageStop", """{"stopReason":"end_turn"}"""),
+            BedrockFrames.Event("metadata", """{"usage":{"inputTokens":2,"outputTokens":3}}"""));
+
+        Assert.True(finished);
+        var deltas = Deltas(sse);
+        Assert.Equal("a\uFFFD", deltas[1].GetProperty("content").GetString());
+        Assert.Equal("\uFFFDb", deltas[2].GetProperty("reasoning_content").GetString());
+        Assert.Equal("t\uFFFD", deltas[3].GetProperty("tool_calls")[0].GetProperty("id").GetString());
+        Assert.Equal("{\"q\":\"\uFFFD", deltas[4].GetProperty("tool_calls")[0].GetProperty("function").GetProperty("arguments").GetString());
+        Assert.EndsWith("data: [DONE]\n\n", sse, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TranslateBody_LoneSurrogateEscapes_AreReplacementCharacters()
+    {
+        using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        var translated = translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes("""
+            {"output":{"message":{"role":"assistant","content":[{"text":"a\ud83d"},{"reasoningContent":{"reasoningText":{"text":"\udc00"}}},{"toolUse":{"toolUseId":"t1","name":"f\ud800","input":{"q":"\ud800"}}}]}},
+             "stopReason":"tool_use","usage":{"inputTokens":2,"outputTokens":3}}
+            """), output);
+
+        Assert.True(translated);
+        using var body = System.Text.Json.JsonDocument.Parse(output.WrittenMemory);
+        var message = body.RootElement.GetProperty("choices")[0].GetProperty("message");
+        Assert.Equal("a\uFFFD", message.GetProperty("content").GetString());
+        Assert.Equal("\uFFFD", message.GetProperty("reasoning_content").GetString());
+        Assert.Equal("f\uFFFD", message.GetProperty("tool_calls")[0].GetProperty("function").GetProperty("name").GetString());
+        Assert.Equal("""{"q":"\ud800"}""", message.GetProperty("tool_calls")[0].GetProperty("function").GetProperty("arguments").GetString()); // JSON text, kept as sent
+    }
+
+    [Fact]
+    public void TranslateBody_UnreadablePropertyName_IsNotTheExpectedBody()
+    {
+        using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        Assert.False(translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":"end_turn","\ud800":1}"""), output));
+    }
+
+    [Fact]
     public void TranslateStream_UnreadableEvent_EndsWithAnErrorAfterTheChunksBefore()
     {
         using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
@@ -55,4 +108,13 @@ public sealed class ConverseResponseTranslatorTests
         Assert.Contains("\"code\":\"upstream_stream_corrupt\"", events[2], StringComparison.Ordinal);
         Assert.Equal("data: [DONE]", events[3]);
     }
+
+    /// <summary>The <c>delta</c> of every chunk, in order (the usage chunk and <c>[DONE]</c> left out).</summary>
+    private static List<System.Text.Json.JsonElement> Deltas(string sse) => sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+        .Select(static e => e["data: ".Length..])
+        .Where(static d => d.StartsWith('{'))
+        .Select(static d => System.Text.Json.JsonDocument.Parse(d).RootElement.GetProperty("choices"))
+        .Where(static c => c.GetArrayLength() > 0)
+        .Select(static c => c[0].GetProperty("delta"))
+        .ToList();
 }

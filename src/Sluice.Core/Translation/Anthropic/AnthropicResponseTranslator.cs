@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Sluice.Json;
 using Sluice.Translation.Bedrock;
 using Sluice.Translation.Chat;
 using Sluice.Usage;
@@ -11,7 +12,9 @@ namespace Sluice.Translation.Anthropic;
 /// tool_calls, <c>thinking</c> → reasoning_content, stop_reason → finish_reason, usage with cache reads and writes
 /// in prompt_tokens. Streams (InvokeModelWithResponseStream: <c>chunk</c> frames whose <c>bytes</c> hold one
 /// Anthropic event, base64): message_start → role, text and tool-input deltas → content and tool call chunks,
-/// thinking deltas → reasoning_content, message_delta → finish_reason, message_stop → the usage chunk.
+/// thinking deltas → reasoning_content, message_delta → finish_reason, message_stop → the usage chunk. Strings are
+/// read with <see cref="JsonStrings"/>: half a surrogate pair becomes U+FFFD, so the answer stays valid JSON for any
+/// client (re-escaping it would pass on text that System.Text.Json, for one, refuses to read).
 /// </summary>
 internal sealed class AnthropicResponseTranslator(string id, string model, long created) : EventStreamResponseTranslator
 {
@@ -30,22 +33,22 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
         var message = new ChatCompletionMessage();
         foreach (var block in content.EnumerateArray())
         {
-            switch (ChatMessageParts.Get(block, "type").GetString())
+            switch (JsonStrings.GetString(ChatMessageParts.Get(block, "type")))
             {
                 case "text":
-                    message.Text.Append(ChatMessageParts.Get(block, "text").GetString());
+                    message.Text.Append(JsonStrings.GetString(ChatMessageParts.Get(block, "text")));
                     break;
                 case "thinking":
-                    message.Reasoning.Append(ChatMessageParts.Get(block, "thinking").GetString());
+                    message.Reasoning.Append(JsonStrings.GetString(ChatMessageParts.Get(block, "thinking")));
                     break;
                 case "tool_use":
-                    message.AddToolCall(ChatMessageParts.Get(block, "id").GetString(), ChatMessageParts.Get(block, "name").GetString(), ChatMessageParts.Get(block, "input"));
+                    message.AddToolCall(JsonStrings.GetString(ChatMessageParts.Get(block, "id")), JsonStrings.GetString(ChatMessageParts.Get(block, "name")), ChatMessageParts.Get(block, "input"));
                     break;
             }
         }
 
-        var messageId = ChatMessageParts.Get(root, "id") is { ValueKind: JsonValueKind.String } anthropicId ? anthropicId.GetString()! : id;
-        var finishReason = BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stop_reason").GetString());
+        var messageId = ChatMessageParts.Get(root, "id") is { ValueKind: JsonValueKind.String } anthropicId ? JsonStrings.GetString(anthropicId)! : id;
+        var finishReason = BedrockErrors.FinishReason(JsonStrings.GetString(ChatMessageParts.Get(root, "stop_reason")));
         ChatCompletionWriter.Write(output, messageId, created, model, message, finishReason, UsageOf(ChatMessageParts.Get(root, "usage")));
         return true;
     }
@@ -64,7 +67,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
             : throw new FormatException("a chunk event without base64 bytes");
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
-        switch (ChatMessageParts.Get(root, "type").GetString())
+        switch (JsonStrings.GetString(ChatMessageParts.Get(root, "type")))
         {
             case "message_start":
                 _usage = UsageOf(ChatMessageParts.Get(ChatMessageParts.Get(root, "message"), "usage"));
@@ -76,7 +79,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
                 {
                     var index = _toolCallByBlock.Count;
                     _toolCallByBlock[ChatMessageParts.Get(root, "index").GetInt32()] = index;
-                    _chunks.ToolCallStart(output, index, ChatMessageParts.Get(block, "id").GetString()!, ChatMessageParts.Get(block, "name").GetString()!);
+                    _chunks.ToolCallStart(output, index, JsonStrings.GetString(ChatMessageParts.Get(block, "id"))!, JsonStrings.GetString(ChatMessageParts.Get(block, "name"))!);
                 }
 
                 break;
@@ -92,7 +95,7 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
                 var stopReason = ChatMessageParts.Get(ChatMessageParts.Get(root, "delta"), "stop_reason");
                 if (stopReason.ValueKind == JsonValueKind.String)
                 {
-                    _chunks.Finish(output, BedrockErrors.FinishReason(stopReason.GetString()));
+                    _chunks.Finish(output, BedrockErrors.FinishReason(JsonStrings.GetString(stopReason)));
                 }
 
                 break;
@@ -102,24 +105,24 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
                 break;
             case "error":
                 var error = ChatMessageParts.Get(root, "error");
-                var type = ChatMessageParts.Get(error, "type").GetString() ?? "anthropic_error";
-                throw new ProviderStreamError(type, ChatMessageParts.Get(error, "message").GetString() ?? type);
+                var type = JsonStrings.GetString(ChatMessageParts.Get(error, "type")) ?? "anthropic_error";
+                throw new ProviderStreamError(type, JsonStrings.GetString(ChatMessageParts.Get(error, "message")) ?? type);
         }
     }
 
     private void Delta(JsonElement root, IBufferWriter<byte> output)
     {
         var delta = ChatMessageParts.Get(root, "delta");
-        switch (ChatMessageParts.Get(delta, "type").GetString())
+        switch (JsonStrings.GetString(ChatMessageParts.Get(delta, "type")))
         {
             case "text_delta":
-                _chunks.Content(output, ChatMessageParts.Get(delta, "text").GetString()!);
+                _chunks.Content(output, JsonStrings.GetString(ChatMessageParts.Get(delta, "text"))!);
                 break;
             case "input_json_delta" when _toolCallByBlock.TryGetValue(ChatMessageParts.Get(root, "index").GetInt32(), out var index):
-                _chunks.ToolCallArguments(output, index, ChatMessageParts.Get(delta, "partial_json").GetString()!);
+                _chunks.ToolCallArguments(output, index, JsonStrings.GetString(ChatMessageParts.Get(delta, "partial_json"))!);
                 break;
             case "thinking_delta":
-                _chunks.Reasoning(output, ChatMessageParts.Get(delta, "thinking").GetString()!);
+                _chunks.Reasoning(output, JsonStrings.GetString(ChatMessageParts.Get(delta, "thinking"))!);
                 break;
         }
     }

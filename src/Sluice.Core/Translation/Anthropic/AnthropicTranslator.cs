@@ -26,7 +26,7 @@ internal sealed class AnthropicTranslator(string? version, TimeProvider time) : 
     public override string BuildPathAndQuery(EndpointKind endpoint, string upstreamModel, bool stream) =>
         BedrockModelPath.For(upstreamModel, stream ? "invoke-with-response-stream" : "invoke");
 
-    public override TranslationResult TranslateRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
+    protected override TranslationResult WriteRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
     {
         using var document = JsonDocument.Parse(body);
         using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Sluice.Forwarding;
+using Sluice.Json;
 
 namespace Sluice.Translation.Bedrock;
 
@@ -33,11 +34,11 @@ internal static class BedrockErrors
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var isMessage = reader.ValueTextEquals("message"u8) || reader.ValueTextEquals("Message"u8);
+                    var isMessage = JsonStrings.TextEquals(ref reader, "message"u8) || JsonStrings.TextEquals(ref reader, "Message"u8);
                     reader.Read();
                     if (isMessage && reader.TokenType == JsonTokenType.String)
                     {
-                        return reader.GetString();
+                        return JsonStrings.GetString(ref reader);
                     }
 
                     reader.Skip();

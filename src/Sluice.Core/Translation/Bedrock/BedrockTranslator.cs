@@ -22,7 +22,7 @@ internal sealed class BedrockTranslator(TimeProvider time) : BackendTranslator
         ? BedrockModelPath.For(upstreamModel, "invoke")
         : BedrockModelPath.For(upstreamModel, stream ? "converse-stream" : "converse");
 
-    public override TranslationResult TranslateRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
+    protected override TranslationResult WriteRequest(EndpointKind endpoint, ReadOnlyMemory<byte> body, string upstreamModel, PooledBufferWriter output)
     {
         using var document = JsonDocument.Parse(body);
         using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);

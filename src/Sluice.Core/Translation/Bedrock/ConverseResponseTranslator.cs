@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Sluice.Json;
 using Sluice.Translation.Chat;
 using Sluice.Usage;
 
@@ -10,6 +11,8 @@ namespace Sluice.Translation.Bedrock;
 /// (arguments as JSON text), reasoning → <c>reasoning_content</c>, stopReason → finish_reason, usage with cache
 /// reads and writes counted in prompt_tokens. Streams: messageStart → role, text deltas → content, toolUse start
 /// and input deltas → tool call chunks, messageStop → finish_reason, metadata → a usage chunk, then <c>[DONE]</c>.
+/// Strings are read with <see cref="JsonStrings"/>: half a surrogate pair becomes U+FFFD, so the answer stays valid
+/// JSON for any client (re-escaping it would pass on text that System.Text.Json, for one, refuses to read).
 /// </summary>
 internal sealed class ConverseResponseTranslator(string id, string model, long created) : EventStreamResponseTranslator
 {
@@ -29,19 +32,19 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         {
             if (ChatMessageParts.Get(block, "text") is { ValueKind: JsonValueKind.String } part)
             {
-                message.Text.Append(part.GetString());
+                message.Text.Append(JsonStrings.GetString(part));
             }
             else if (ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(block, "reasoningContent"), "reasoningText"), "text") is { ValueKind: JsonValueKind.String } thought)
             {
-                message.Reasoning.Append(thought.GetString());
+                message.Reasoning.Append(JsonStrings.GetString(thought));
             }
             else if (ChatMessageParts.Get(block, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
             {
-                message.AddToolCall(ChatMessageParts.Get(toolUse, "toolUseId").GetString(), ChatMessageParts.Get(toolUse, "name").GetString(), ChatMessageParts.Get(toolUse, "input"));
+                message.AddToolCall(JsonStrings.GetString(ChatMessageParts.Get(toolUse, "toolUseId")), JsonStrings.GetString(ChatMessageParts.Get(toolUse, "name")), ChatMessageParts.Get(toolUse, "input"));
             }
         }
 
-        var finishReason = BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString());
+        var finishReason = BedrockErrors.FinishReason(JsonStrings.GetString(ChatMessageParts.Get(root, "stopReason")));
         ChatCompletionWriter.Write(output, id, created, model, message, finishReason, UsageOf(ChatMessageParts.Get(root, "usage")));
         return true;
     }
@@ -61,7 +64,7 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
             {
                 var index = _toolCallByBlock.Count;
                 _toolCallByBlock[ChatMessageParts.Get(root, "contentBlockIndex").GetInt32()] = index;
-                _chunks.ToolCallStart(output, index, ChatMessageParts.Get(toolUse, "toolUseId").GetString()!, ChatMessageParts.Get(toolUse, "name").GetString()!);
+                _chunks.ToolCallStart(output, index, JsonStrings.GetString(ChatMessageParts.Get(toolUse, "toolUseId"))!, JsonStrings.GetString(ChatMessageParts.Get(toolUse, "name"))!);
             }
         }
         else if (eventType.SequenceEqual("contentBlockDelta"u8))
@@ -71,7 +74,7 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         else if (eventType.SequenceEqual("messageStop"u8))
         {
             Stopped = true;
-            _chunks.Finish(output, BedrockErrors.FinishReason(ChatMessageParts.Get(root, "stopReason").GetString()));
+            _chunks.Finish(output, BedrockErrors.FinishReason(JsonStrings.GetString(ChatMessageParts.Get(root, "stopReason"))));
         }
         else if (eventType.SequenceEqual("metadata"u8) && ChatMessageParts.Get(root, "usage").ValueKind == JsonValueKind.Object)
         {
@@ -84,16 +87,16 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         var delta = ChatMessageParts.Get(root, "delta");
         if (ChatMessageParts.Get(delta, "text") is { ValueKind: JsonValueKind.String } text)
         {
-            _chunks.Content(output, text.GetString()!);
+            _chunks.Content(output, JsonStrings.GetString(text)!);
         }
         else if (ChatMessageParts.Get(ChatMessageParts.Get(delta, "toolUse"), "input") is { ValueKind: JsonValueKind.String } input
             && _toolCallByBlock.TryGetValue(ChatMessageParts.Get(root, "contentBlockIndex").GetInt32(), out var index))
         {
-            _chunks.ToolCallArguments(output, index, input.GetString()!);
+            _chunks.ToolCallArguments(output, index, JsonStrings.GetString(input)!);
         }
         else if (ChatMessageParts.Get(ChatMessageParts.Get(delta, "reasoningContent"), "text") is { ValueKind: JsonValueKind.String } reasoning)
         {
-            _chunks.Reasoning(output, reasoning.GetString()!);
+            _chunks.Reasoning(output, JsonStrings.GetString(reasoning)!);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sluice.Json;
 using Sluice.Translation.Chat;
 
 namespace Sluice.Translation.Bedrock;
@@ -55,10 +56,10 @@ internal static class TitanEmbeddings
         var reader = new Utf8JsonReader(request);
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("encoding_format"u8))
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && JsonStrings.TextEquals(ref reader, "encoding_format"u8))
             {
                 reader.Read();
-                return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("base64"u8);
+                return reader.TokenType == JsonTokenType.String && JsonStrings.TextEquals(ref reader, "base64"u8);
             }
         }
 

@@ -48,6 +48,19 @@ public sealed class EventStreamResponseTranslatorTests
     }
 
     [Fact]
+    public void TranslateStream_ExceptionFrameWithALoneSurrogateEscape_EndsWithItsMessage()
+    {
+        var exception = BedrockFrames.Frame([(":message-type", "exception"), (":exception-type", "validationException")], """{"message":"bad input: \ud83d"}""");
+
+        var (sse, finished) = BedrockFrames.Translate(new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045), Frames[0], exception);
+
+        Assert.False(finished);
+        var error = Error(sse);
+        Assert.Equal("validationException", error.GetProperty("type").GetString());
+        Assert.Equal("bad input: \uFFFD", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public void TranslateStream_ErrorFrame_EndsWithItsCodeAndMessageHeaders()
     {
         var frame = BedrockFrames.Frame([(":message-type", "error"), (":error-code", "InternalFailure"), (":error-message", "caf\u00e9 down")], "");
