@@ -76,56 +76,103 @@ internal sealed class TokenRanks
     /// <summary>
     /// Reads a deflated <c>.tiktoken</c> file as Microsoft.ML.Tokenizers' data packages ship it: an optional
     /// <c>Capacity: N</c> line, then one token per line in base64, optionally followed by a space and its rank. Ranks
-    /// must run 0, 1, 2, ... (they do in every OpenAI encoding), so the line order is the rank order.
+    /// must run 0, 1, 2, ... (they do in every OpenAI encoding), so the line order is the rank order. It reads in
+    /// 64 KB pieces and sizes its arrays from the capacity line, so loading leaves almost no garbage behind (no
+    /// whole inflated file, no pooled array kept by the pool): what a gateway reads once should not stay in its memory.
     /// </summary>
     public static TokenRanks ReadDeflated(Stream deflated)
     {
         using var inflated = new DeflateStream(deflated, CompressionMode.Decompress);
-        using var text = new MemoryStream();
-        inflated.CopyTo(text);
-        var lines = text.GetBuffer().AsSpan(0, (int)text.Length);
-
-        var bytes = ArrayPool<byte>.Shared.Rent(lines.Length); // base64 decodes shorter than it reads
-        var offsets = new List<int>(capacity: 200_001) { 0 };
-        try
+        var chunk = new byte[64 * 1024];
+        var builder = new Builder();
+        var kept = 0;
+        while (true)
         {
-            var written = 0;
-            while (!lines.IsEmpty)
+            var read = inflated.ReadAtLeast(chunk.AsSpan(kept), chunk.Length - kept, throwOnEndOfStream: false);
+            var atEnd = kept + read < chunk.Length;
+            var data = chunk.AsSpan(0, kept + read);
+            int end;
+            while ((end = data.IndexOf((byte)'\n')) >= 0)
             {
-                var end = lines.IndexOf((byte)'\n');
-                var line = end < 0 ? lines : lines[..end];
-                lines = end < 0 ? default : lines[(end + 1)..];
-                line = line.TrimEnd((byte)'\r');
-                if (line.IsEmpty || line.StartsWith("Capacity:"u8))
-                {
-                    continue;
-                }
-
-                var space = line.IndexOf((byte)' ');
-                if (space >= 0)
-                {
-                    if (!int.TryParse(line[(space + 1)..], out var rank) || rank != offsets.Count - 1)
-                    {
-                        throw new InvalidDataException($"token {offsets.Count - 1}: ranks must run 0, 1, 2, ... in line order");
-                    }
-
-                    line = line[..space];
-                }
-
-                if (Base64.DecodeFromUtf8(line, bytes.AsSpan(written), out _, out var decoded) != OperationStatus.Done || decoded == 0)
-                {
-                    throw new InvalidDataException($"token {offsets.Count - 1} is not base64");
-                }
-
-                written += decoded;
-                offsets.Add(written);
+                builder.Add(data[..end]);
+                data = data[(end + 1)..];
             }
 
-            return new TokenRanks(bytes.AsSpan(0, written).ToArray(), offsets.ToArray(), offsets.Count - 1);
+            if (atEnd)
+            {
+                builder.Add(data); // the last line, if it has no line end
+                return builder.Build();
+            }
+
+            if (data.Length == chunk.Length)
+            {
+                throw new InvalidDataException($"token {builder.Count}: a line longer than {chunk.Length} bytes");
+            }
+
+            data.CopyTo(chunk); // a line cut by the read waits for the rest
+            kept = data.Length;
         }
-        finally
+    }
+
+    private sealed class Builder
+    {
+        private byte[] _bytes = new byte[1 << 20];
+        private int[] _offsets = new int[1 << 16];
+        private int _written;
+
+        public int Count { get; private set; }
+
+        public void Add(ReadOnlySpan<byte> line)
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            line = line.TrimEnd((byte)'\r');
+            if (line.StartsWith("Capacity:"u8))
+            {
+                if (int.TryParse(line["Capacity:"u8.Length..].Trim((byte)' '), out var capacity) && capacity > Count)
+                {
+                    Array.Resize(ref _offsets, capacity + 1);
+                    Array.Resize(ref _bytes, Math.Max(_bytes.Length, capacity * 8)); // o200k: 7 bytes a token on average
+                }
+
+                return;
+            }
+
+            if (line.IsEmpty)
+            {
+                return;
+            }
+
+            var space = line.IndexOf((byte)' ');
+            if (space >= 0)
+            {
+                if (!int.TryParse(line[(space + 1)..], out var rank) || rank != Count)
+                {
+                    throw new InvalidDataException($"token {Count}: ranks must run 0, 1, 2, ... in line order");
+                }
+
+                line = line[..space];
+            }
+
+            if (_written + line.Length > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _written + line.Length));
+            }
+
+            if (Count + 2 > _offsets.Length)
+            {
+                Array.Resize(ref _offsets, _offsets.Length * 2);
+            }
+
+            if (Base64.DecodeFromUtf8(line, _bytes.AsSpan(_written), out _, out var decoded) != OperationStatus.Done || decoded == 0)
+            {
+                throw new InvalidDataException($"token {Count} is not base64");
+            }
+
+            _written += decoded;
+            _offsets[++Count] = _written;
         }
+
+        // The arrays are kept as they are, not trimmed: for o200k the byte array has 1.6 MB for 1.4 MB of tokens, and
+        // a trimmed copy would leave the whole untrimmed array behind as large-object garbage instead.
+        public TokenRanks Build() => new(_bytes, _offsets, Count);
     }
 }

@@ -26,6 +26,20 @@ public sealed class TokenRanksTests
     public void ReadDeflated_BrokenData_SaysWhichToken(string text, string error) =>
         Assert.Equal(error, Assert.Throws<InvalidDataException>(() => TokenRanks.ReadDeflated(Deflated(text))).Message);
 
+    [Fact]
+    public void ReadDeflated_ALineLongerThanAPiece_IsRefused() =>
+        Assert.Equal("token 1: a line longer than 65536 bytes", Assert.Throws<InvalidDataException>(
+            () => TokenRanks.ReadDeflated(Deflated("YQ==\n" + new string('A', 70_000) + "\n"))).Message);
+
+    [Fact]
+    public void ReadDeflated_NoLineEndAtTheEnd_ReadsTheLastToken()
+    {
+        var ranks = TokenRanks.ReadDeflated(Deflated("YQ==\nYg=="));
+
+        Assert.True(ranks.TryGetRank("b"u8, out var b));
+        Assert.Equal(1, b);
+    }
+
     private static MemoryStream Deflated(string text)
     {
         var stream = new MemoryStream();
