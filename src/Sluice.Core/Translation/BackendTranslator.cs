@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Sluice.Forwarding;
 using Sluice.Json;
 
@@ -54,7 +55,8 @@ internal abstract class BackendTranslator
 /// <summary>
 /// The outcome of a request translation: success, or the field that cannot be mapped and why, with the answer it
 /// gets (<see cref="Kind"/>, when it failed): <see cref="GatewayError.Untranslatable"/> (a 422) when the provider has
-/// no equivalent, <see cref="GatewayError.MalformedRequest"/> (a 400) when the client's value cannot be read.
+/// no equivalent, <see cref="GatewayError.MalformedRequest"/> (a 400) when the client's value cannot be read: text
+/// that cannot be unescaped, or a value of a JSON type OpenAI's API does not allow there.
 /// </summary>
 internal readonly record struct TranslationResult(string? Error, string? Param, GatewayError Kind)
 {
@@ -65,4 +67,11 @@ internal readonly record struct TranslationResult(string? Error, string? Param, 
     public static TranslationResult Unsupported(string param, string message) => new(message, param, GatewayError.Untranslatable);
 
     public static TranslationResult Malformed(string param, string message) => new(message, param, GatewayError.MalformedRequest);
+
+    /// <summary>
+    /// A 400 for a field the translator reads whose JSON type is not one OpenAI's API allows there (or that is missing
+    /// and required): <paramref name="expected"/> is what it must be, with its article (<c>a string</c>).
+    /// </summary>
+    public static TranslationResult WrongType(string param, string expected, JsonElement found) =>
+        Malformed(param, JsonKinds.Mismatch(param, expected, found));
 }

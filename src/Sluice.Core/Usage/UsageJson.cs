@@ -83,10 +83,14 @@ internal static class UsageJson
                 {
                     choicesEmpty = CollectText(ref reader, text);
                 }
+                else if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip(); // not OpenAI's choices: not the array to skip the rest of
+                }
                 else
                 {
-                    choicesEmpty = reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType == JsonTokenType.EndArray;
-                    if (reader.TokenType != JsonTokenType.EndArray)
+                    choicesEmpty = reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+                    if (!choicesEmpty)
                     {
                         reader.Skip();
                         SkipRestOfArray(ref reader);

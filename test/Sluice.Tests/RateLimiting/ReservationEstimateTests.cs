@@ -19,4 +19,25 @@ public sealed class ReservationEstimateTests
         Assert.Equal(ReservationEstimate.For("""{"model":"m","max_tokens":7,"messages":[{"role":"user","content":"hello there"}]}"""u8, 100), estimate);
         Assert.Equal(7, estimate.OutputTokens);
     }
+
+    [Theory]
+    [InlineData("""{"model":"m","max_tokens":"10"}""")]
+    [InlineData("""{"model":"m","max_completion_tokens":{"n":10},"max_output_tokens":[10]}""")]
+    [InlineData("""{"model":"m","max_tokens":1.5}""")]
+    [InlineData("""{"model":"m","max_tokens":1e30}""")]
+    [InlineData("""{"model":"m","max_tokens":-1}""")]
+    [InlineData("""{"model":"m","max_tokens":null}""")]
+    public void MaxOutputTokens_NotAWholeNonNegativeNumber_IsNoBound(string body) =>
+        Assert.Null(ReservationEstimate.MaxOutputTokens(System.Text.Encoding.UTF8.GetBytes(body)));
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":5,"max_tokens":"x"}""")]
+    [InlineData("""{"model":"m","messages":{"role":"user","content":{"text":7}},"prompt":[[1,2]],"input":null}""")]
+    public void For_WrongTypedPromptAndBound_IsAnEstimateWithTheDefaultBound(string body)
+    {
+        var estimate = ReservationEstimate.For(System.Text.Encoding.UTF8.GetBytes(body), 100);
+
+        Assert.Equal(100, estimate.OutputTokens);
+        Assert.InRange(estimate.InputTokens, 0, 5); // only the strings under messages count
+    }
 }

@@ -18,6 +18,21 @@ public sealed class RequestFieldsReaderTests
     }
 
     [Theory]
+    [InlineData("""{"model":"m","stream":"yes","stream_options":"x"}""", "Absent")]
+    [InlineData("""{"model":"m","stream":1,"stream_options":5}""", "Absent")]
+    [InlineData("""{"model":"m","stream":{"a":true},"stream_options":[true]}""", "Absent")]
+    [InlineData("""{"model":"m","stream":null,"stream_options":null}""", "Absent")]
+    [InlineData("""{"model":"m","stream":[true],"stream_options":{"include_usage":"yes"}}""", "WithoutUsage")]
+    public void TryRead_WrongTypedStreamFields_AreNotStreamingAndLeftToTheUpstream(string json, string streamOptions)
+    {
+        var error = RequestFieldsReader.TryRead(Encoding.UTF8.GetBytes(json), out var fields);
+
+        Assert.Equal(RequestFieldsError.None, error);
+        Assert.False(fields.Stream);
+        Assert.Equal(streamOptions, fields.StreamOptions.ToString());
+    }
+
+    [Theory]
     [InlineData("", "MalformedJson")]
     [InlineData("{\"model\":", "MalformedJson")]
     [InlineData("{\"model\":\"a\"} trailing", "MalformedJson")]

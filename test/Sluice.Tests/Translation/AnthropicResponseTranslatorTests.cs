@@ -111,6 +111,85 @@ public sealed class AnthropicResponseTranslatorTests
         Assert.Equal("data: [DONE]", events[2]);
     }
 
+    [Theory]
+    [InlineData("""{"id":"msg_1","content":[{"type":"text","text":"hi"}]}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"text","text":"hi"}],"stop_reason":5}""")]
+    [InlineData("""{"id":5,"content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[5],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[{}],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":5,"text":"hi"}],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"text"}],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"text","text":5}],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"thinking","thinking":null}],"stop_reason":"end_turn"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"tool_use","id":5,"name":"f","input":{}}],"stop_reason":"tool_use"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"tool_use","id":"t","input":{}}],"stop_reason":"tool_use"}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"output_tokens":"2"}}""")]
+    [InlineData("""{"id":"msg_1","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":1.5}}""")]
+    public void TranslateBody_FieldMissingOrOfTheWrongType_IsNotTheExpectedBody(string body)
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        Assert.False(translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes(body), output));
+    }
+
+    [Fact]
+    public void TranslateBody_NullStopReasonAndOtherBlocks_AreAStopWithTheTextOnly()
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        Assert.True(translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes("""
+            {"content":[{"type":"redacted_thinking","data":"YWJj"},{"type":"text","text":"hi"}],"stop_reason":null}
+            """), output));
+        using var json = System.Text.Json.JsonDocument.Parse(output.WrittenMemory);
+        Assert.Equal("chatcmpl-1", json.RootElement.GetProperty("id").GetString());
+        var choice = json.RootElement.GetProperty("choices")[0];
+        Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+        Assert.Equal("hi", choice.GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"type":5}""", "type must be a string, not a number")]
+    [InlineData("""{"index":0}""", "type is required: a string")]
+    [InlineData("""{"type":"content_block_start","index":"0","content_block":{"type":"tool_use","id":"t","name":"f"}}""", "index must be an integer, not a string")]
+    [InlineData("""{"type":"content_block_start","index":0,"content_block":{"type":5}}""", "type must be a string, not a number")]
+    [InlineData("""{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":5,"name":"f"}}""", "id must be a string, not a number")]
+    [InlineData("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}""", "text must be a string, not null")]
+    [InlineData("""{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta"}}""", "partial_json is required: a string")]
+    [InlineData("""{"type":"message_delta","delta":{"stop_reason":5}}""", "stop_reason must be a string, not a number")]
+    [InlineData("""{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":1.5}}""", "usage holds a token count that is not a whole number")]
+    public void TranslateStream_EventFieldMissingOrOfTheWrongType_EndsAsCorruptNamingIt(string anthropicEvent, string problem)
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(
+            translator,
+            BedrockFrames.Chunk("""{"type":"message_start","message":{"id":"msg_1","role":"assistant","usage":{"input_tokens":25}}}"""),
+            BedrockFrames.Chunk(anthropicEvent));
+
+        Assert.False(finished);
+        var events = sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, events.Length);
+        var error = Events(sse)[1].GetProperty("error");
+        Assert.Equal("upstream_stream_corrupt", error.GetProperty("code").GetString());
+        Assert.Equal($"AWS Bedrock sent an event Sluice cannot read (chunk): {problem}", error.GetProperty("message").GetString());
+        Assert.Equal("data: [DONE]", events[2]);
+    }
+
+    [Fact]
+    public void TranslateStream_ErrorEventWithWrongTypedFields_EndsAsAnAnthropicError()
+    {
+        using var translator = new AnthropicResponseTranslator("chatcmpl-1", "claude", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(translator, BedrockFrames.Chunk("""{"type":"error","error":{"type":5,"message":{}}}"""));
+
+        Assert.False(finished);
+        var error = Events(sse)[0].GetProperty("error");
+        Assert.Equal("anthropic_error", error.GetProperty("type").GetString());
+        Assert.Equal("anthropic_error", error.GetProperty("code").GetString());
+    }
+
     /// <summary>Every JSON event of an SSE text, <c>[DONE]</c> left out.</summary>
     private static List<System.Text.Json.JsonElement> Events(string sse) => sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
         .Select(static e => e["data: ".Length..])

@@ -24,6 +24,24 @@ public sealed class AnthropicTranslatorTests
     }
 
     [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":5,"content":"r"}]}""", "messages[1].tool_call_id", "messages[1].tool_call_id must be a string, not a number")]
+    [InlineData("""{"model":"m","max_completion_tokens":{},"messages":[{"role":"user","content":"hi"}]}""", "max_completion_tokens", "max_completion_tokens must be an integer, not an object")]
+    [InlineData("""{"model":"m","user":5,"messages":[{"role":"user","content":"hi"}]}""", "user", "user must be a string, not a number")]
+    [InlineData("""{"model":"m","stop":5,"messages":[{"role":"user","content":"hi"}]}""", "stop", "stop must be a string or an array of strings, not a number")]
+    [InlineData("""{"model":"m","tools":"x","messages":[{"role":"user","content":"hi"}]}""", "tools", "tools must be an array, not a string")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"assistant","tool_calls":[{"id":"t","type":"function","function":{"name":"f","arguments":{"a":1}}}]}]}""", "messages[1].tool_calls[0].function.arguments", "messages[1].tool_calls[0].function.arguments must be a string (the arguments as JSON text), not an object")]
+    public void TranslateRequest_WrongTypedField_IsMalformedNamingItAndTheTypes(string request, string param, string message)
+    {
+        using var output = new PooledBufferWriter();
+
+        var result = Translator.TranslateRequest(EndpointKind.ChatCompletions, Encoding.UTF8.GetBytes(request), "anthropic.claude", output);
+
+        Assert.Equal(GatewayError.MalformedRequest, result.Kind);
+        Assert.Equal(param, result.Param);
+        Assert.Equal(message, result.Error);
+    }
+
+    [Theory]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":"a\ud83d"}]}""", "messages[0].content")]
     [InlineData("""{"model":"m","messages":[{"role":"system","content":[{"type":"text","text":"\udc00"}]},{"role":"user","content":"hi"}]}""", "messages[0].content[0].text")]
     [InlineData("""{"model":"m","user":"u\ud800","messages":[{"role":"user","content":"hi"}]}""", "user")]

@@ -66,7 +66,6 @@ public sealed class ConverseRequestWriterTests
     [InlineData("""{"model":"m","reasoning_effort":"extreme","messages":[{"role":"user","content":"x"}]}""", "reasoning_effort")]
     [InlineData("""{"model":"m","tools":[{"type":"web_search"}],"messages":[{"role":"user","content":"x"}]}""", "tools[0]")]
     [InlineData("""{"model":"m","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"x"}]}""", "response_format")]
-    [InlineData("""{"model":"m","messages":"hi"}""", "messages")]
     public void Unmappable_NamesTheField(string request, string param)
     {
         using var output = new PooledBufferWriter();
@@ -76,6 +75,27 @@ public sealed class ConverseRequestWriterTests
         Assert.False(result.Succeeded);
         Assert.Equal(GatewayError.Untranslatable, result.Kind);
         Assert.Equal(param, result.Param);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":"hi"}""", "messages", "messages must be an array, not a string")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":5,"content":"r"}]}""", "messages[1].tool_call_id", "messages[1].tool_call_id must be a string, not a number")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":{}}]}]}""", "messages[0].content[0].text", "messages[0].content[0].text must be a string, not an object")]
+    [InlineData("""{"model":"m","max_tokens":"10","messages":[{"role":"user","content":"hi"}]}""", "max_tokens", "max_tokens must be an integer, not a string")]
+    [InlineData("""{"model":"m","temperature":"hot","messages":[{"role":"user","content":"hi"}]}""", "temperature", "temperature must be a number, not a string")]
+    [InlineData("""{"model":"m","stop":["a",5],"messages":[{"role":"user","content":"hi"}]}""", "stop[1]", "stop[1] must be a string, not a number")]
+    [InlineData("""{"model":"m","reasoning_effort":{},"messages":[{"role":"user","content":"hi"}]}""", "reasoning_effort", "reasoning_effort must be a string, not an object")]
+    [InlineData("""{"model":"m","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"function","function":{"name":5}},"messages":[{"role":"user","content":"hi"}]}""", "tool_choice.function.name", "tool_choice.function.name must be a string, not a number")]
+    [InlineData("""{"model":"m","response_format":{"type":5},"messages":[{"role":"user","content":"hi"}]}""", "response_format.type", "response_format.type must be a string, not a number")]
+    public void TranslateRequest_WrongTypedField_IsMalformedNamingItAndTheTypes(string request, string param, string message)
+    {
+        using var output = new PooledBufferWriter();
+
+        var result = Translator.TranslateRequest(EndpointKind.ChatCompletions, System.Text.Encoding.UTF8.GetBytes(request), "us.amazon.nova-micro-v1:0", output);
+
+        Assert.Equal(GatewayError.MalformedRequest, result.Kind);
+        Assert.Equal(param, result.Param);
+        Assert.Equal(message, result.Error);
     }
 
     [Theory]

@@ -109,6 +109,67 @@ public sealed class ConverseResponseTranslatorTests
         Assert.Equal("data: [DONE]", events[3]);
     }
 
+    [Theory]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"usage":{"inputTokens":1,"outputTokens":1}}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":5}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":null}""")]
+    [InlineData("""{"output":{"message":{"content":[5]}},"stopReason":"end_turn"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":5}]}},"stopReason":"end_turn"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"reasoningContent":{"reasoningText":{"text":{}}}}]}},"stopReason":"end_turn"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"toolUse":{"toolUseId":5,"name":"f","input":{}}}]}},"stopReason":"tool_use"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"toolUse":{"toolUseId":"t","input":{}}}]}},"stopReason":"tool_use"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"toolUse":"f"}]}},"stopReason":"tool_use"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":"end_turn","usage":"x"}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":"end_turn","usage":{"inputTokens":"5"}}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":"end_turn","usage":{"inputTokens":1.5}}""")]
+    [InlineData("""{"output":{"message":{"content":[{"text":"hi"}]}},"stopReason":"end_turn","usage":{"outputTokens":1e30}}""")]
+    public void TranslateBody_FieldMissingOrOfTheWrongType_IsNotTheExpectedBody(string body)
+    {
+        using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        Assert.False(translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes(body), output));
+    }
+
+    [Fact]
+    public void TranslateBody_RedactedReasoningAndOtherBlocks_AreLeftOut()
+    {
+        using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
+        using var output = new Sluice.Forwarding.PooledBufferWriter();
+
+        Assert.True(translator.TranslateBody(System.Text.Encoding.UTF8.GetBytes("""
+            {"output":{"message":{"content":[{"reasoningContent":{"redactedContent":"YWJj"}},{"image":{"format":"png"}},{"text":"hi"}]}},"stopReason":"end_turn"}
+            """), output));
+        using var json = System.Text.Json.JsonDocument.Parse(output.WrittenMemory);
+        var message = json.RootElement.GetProperty("choices")[0].GetProperty("message");
+        Assert.Equal("hi", message.GetProperty("content").GetString());
+        Assert.False(message.TryGetProperty("reasoning_content", out _));
+    }
+
+    [Theory]
+    [InlineData("messageStop", """{}""", "stopReason is required: a string")]
+    [InlineData("messageStop", """{"stopReason":5}""", "stopReason must be a string, not a number")]
+    [InlineData("contentBlockStart", """{"contentBlockIndex":"0","start":{"toolUse":{"toolUseId":"t","name":"f"}}}""", "contentBlockIndex must be an integer, not a string")]
+    [InlineData("contentBlockStart", """{"contentBlockIndex":0,"start":{"toolUse":{"toolUseId":null,"name":"f"}}}""", "toolUseId must be a string, not null")]
+    [InlineData("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":5}}""", "text must be a string, not a number")]
+    [InlineData("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"toolUse":{"input":{}}}}""", "input must be a string, not an object")]
+    [InlineData("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":5}}}""", "text must be a string, not a number")]
+    [InlineData("metadata", """{"usage":{"inputTokens":1.5}}""", "usage holds a token count that is not a whole number")]
+    public void TranslateStream_EventFieldMissingOrOfTheWrongType_EndsAsCorruptNamingIt(string eventType, string payload, string problem)
+    {
+        using var translator = new ConverseResponseTranslator("chatcmpl-1", "nova", 1795516045);
+
+        var (sse, finished) = BedrockFrames.Translate(translator, BedrockFrames.Event("messageStart", """{"role":"assistant"}"""), BedrockFrames.Event(eventType, payload));
+
+        Assert.False(finished);
+        var events = sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, events.Length);
+        using var error = System.Text.Json.JsonDocument.Parse(events[1]["data: ".Length..]);
+        Assert.Equal("upstream_stream_corrupt", error.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal($"AWS Bedrock sent an event Sluice cannot read ({eventType}): {problem}", error.RootElement.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("data: [DONE]", events[2]);
+    }
+
     /// <summary>The <c>delta</c> of every chunk, in order (the usage chunk and <c>[DONE]</c> left out).</summary>
     private static List<System.Text.Json.JsonElement> Deltas(string sse) => sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
         .Select(static e => e["data: ".Length..])

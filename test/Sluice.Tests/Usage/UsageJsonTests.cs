@@ -38,6 +38,32 @@ public sealed class UsageJsonTests
         Assert.False(observation.IsUsageOnlyChunk);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","choices":"x","usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}""")]
+    [InlineData("""{"model":"m","choices":5,"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}""")]
+    [InlineData("""{"model":"m","choices":{"index":0},"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}""")]
+    [InlineData("""{"model":"m","choices":null,"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}""")]
+    public void ChoicesNotAnArray_IsSkippedAndTheUsageAfterItRead(string json)
+    {
+        var observation = Read(json);
+
+        Assert.Equal(new TokenUsage(5, 0, 0, 7, 0, 12), observation.Usage);
+        Assert.Equal("m", observation.Model);
+        Assert.False(observation.IsUsageOnlyChunk);
+    }
+
+    [Theory]
+    [InlineData("""{"model":5,"usage":{"prompt_tokens":"5","completion_tokens":1.5,"total_tokens":-1,"prompt_tokens_details":[1],"completion_tokens_details":"x"}}""")]
+    [InlineData("""{"model":{},"usage":{"prompt_tokens":null,"completion_tokens":{},"total_tokens":[],"prompt_tokens_details":{"cached_tokens":"2"}}}""")]
+    public void WrongTypedCounts_ReadAsZeroWithoutAnException(string json)
+    {
+        var observation = Read(json);
+
+        Assert.Equal(0, observation.Usage!.Value.Input);
+        Assert.Equal(0, observation.Usage!.Value.Output);
+        Assert.Null(observation.Model);
+    }
+
     [Fact]
     public void Embeddings_HaveInputAndTotalOnly()
     {

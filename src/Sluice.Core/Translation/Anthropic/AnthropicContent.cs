@@ -31,7 +31,7 @@ internal sealed class AnthropicContent : ChatContentWriter
         writer.WriteEndObject();
     }
 
-    public override void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
+    public override void ToolUse(Utf8JsonWriter writer, string id, string name, string inputJson)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "tool_use");
@@ -42,7 +42,7 @@ internal sealed class AnthropicContent : ChatContentWriter
         writer.WriteEndObject();
     }
 
-    public override void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
+    public override void ToolResult(Utf8JsonWriter writer, string toolCallId, string text)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "tool_result");

@@ -58,6 +58,7 @@ internal static class AnthropicRequestWriter
         return result;
     }
 
+    /// <summary>The sampling fields, written as sent: <see cref="ChatRequestFields.CheckSupported"/> checked their JSON types.</summary>
     private static TranslationResult Sampling(JsonElement request, Utf8JsonWriter writer, int thinkingBudget)
     {
         var maxTokens = ChatRequestFields.MaxTokens(request);
@@ -89,16 +90,10 @@ internal static class AnthropicRequestWriter
             writer.WriteEndObject();
         }
 
-        var stopElement = ChatMessageParts.Get(request, "stop");
-        if (ChatMessageParts.IsMissing(stopElement))
+        var result = ChatMessageParts.StopSequences(ChatMessageParts.Get(request, "stop"), out var stop);
+        if (!result.Succeeded || stop is null)
         {
-            return TranslationResult.Ok;
-        }
-
-        var stop = ChatMessageParts.StopSequences(stopElement);
-        if (stop is null)
-        {
-            return TranslationResult.Unsupported("stop", "stop must be a string or an array of strings");
+            return result;
         }
 
         writer.WriteStartArray("stop_sequences");

@@ -24,8 +24,12 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
 
     protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
+        // stop_reason is always there, null only in the message_start event of a stream.
         var content = ChatMessageParts.Get(root, "content");
-        if (content.ValueKind != JsonValueKind.Array)
+        if (content.ValueKind != JsonValueKind.Array || !root.TryGetProperty("stop_reason", out _)
+            || !ProviderFields.TryGetOptionalString(root, "stop_reason", out var stopReason)
+            || !ProviderFields.TryGetOptionalString(root, "id", out var messageId)
+            || UsageOf(ChatMessageParts.Get(root, "usage")) is not { } usage)
         {
             return false;
         }
@@ -33,23 +37,13 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
         var message = new ChatCompletionMessage();
         foreach (var block in content.EnumerateArray())
         {
-            switch (JsonStrings.GetString(ChatMessageParts.Get(block, "type")))
+            if (!AddBlock(block, message))
             {
-                case "text":
-                    message.Text.Append(JsonStrings.GetString(ChatMessageParts.Get(block, "text")));
-                    break;
-                case "thinking":
-                    message.Reasoning.Append(JsonStrings.GetString(ChatMessageParts.Get(block, "thinking")));
-                    break;
-                case "tool_use":
-                    message.AddToolCall(JsonStrings.GetString(ChatMessageParts.Get(block, "id")), JsonStrings.GetString(ChatMessageParts.Get(block, "name")), ChatMessageParts.Get(block, "input"));
-                    break;
+                return false;
             }
         }
 
-        var messageId = ChatMessageParts.Get(root, "id") is { ValueKind: JsonValueKind.String } anthropicId ? JsonStrings.GetString(anthropicId)! : id;
-        var finishReason = BedrockErrors.FinishReason(JsonStrings.GetString(ChatMessageParts.Get(root, "stop_reason")));
-        ChatCompletionWriter.Write(output, messageId, created, model, message, finishReason, UsageOf(ChatMessageParts.Get(root, "usage")));
+        ChatCompletionWriter.Write(output, messageId ?? id, created, model, message, BedrockErrors.FinishReason(stopReason), usage);
         return true;
     }
 
@@ -67,19 +61,19 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
             : throw new FormatException("a chunk event without base64 bytes");
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
-        switch (JsonStrings.GetString(ChatMessageParts.Get(root, "type")))
+        switch (ProviderFields.RequiredString(root, "type"))
         {
             case "message_start":
-                _usage = UsageOf(ChatMessageParts.Get(ChatMessageParts.Get(root, "message"), "usage"));
+                _usage = UsageOf(ChatMessageParts.Get(ChatMessageParts.Get(root, "message"), "usage")) ?? throw ProviderFields.UnreadableUsage();
                 _chunks.Role(output);
                 break;
             case "content_block_start":
                 var block = ChatMessageParts.Get(root, "content_block");
-                if (ChatMessageParts.Get(block, "type").ValueEquals("tool_use"))
+                if (ProviderFields.OptionalString(block, "type") == "tool_use")
                 {
                     var index = _toolCallByBlock.Count;
-                    _toolCallByBlock[ChatMessageParts.Get(root, "index").GetInt32()] = index;
-                    _chunks.ToolCallStart(output, index, JsonStrings.GetString(ChatMessageParts.Get(block, "id"))!, JsonStrings.GetString(ChatMessageParts.Get(block, "name"))!);
+                    _toolCallByBlock[ProviderFields.RequiredIndex(root, "index")] = index;
+                    _chunks.ToolCallStart(output, index, ProviderFields.RequiredString(block, "id"), ProviderFields.RequiredString(block, "name"));
                 }
 
                 break;
@@ -87,15 +81,15 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
                 Delta(root, output);
                 break;
             case "message_delta":
-                if (ChatMessageParts.Get(ChatMessageParts.Get(root, "usage"), "output_tokens") is { ValueKind: JsonValueKind.Number } outputTokens)
+                var usage = ChatMessageParts.Get(root, "usage");
+                if (!ChatMessageParts.IsMissing(ChatMessageParts.Get(usage, "output_tokens")))
                 {
-                    _usage = ChatUsageJson.WithOutput(_usage, outputTokens.GetInt64());
+                    _usage = ChatUsageJson.WithOutput(_usage, ProviderFields.TryGetCount(usage, "output_tokens", out var outputTokens) ? outputTokens : throw ProviderFields.UnreadableUsage());
                 }
 
-                var stopReason = ChatMessageParts.Get(ChatMessageParts.Get(root, "delta"), "stop_reason");
-                if (stopReason.ValueKind == JsonValueKind.String)
+                if (ProviderFields.OptionalString(ChatMessageParts.Get(root, "delta"), "stop_reason") is { } stopReason)
                 {
-                    _chunks.Finish(output, BedrockErrors.FinishReason(JsonStrings.GetString(stopReason)));
+                    _chunks.Finish(output, BedrockErrors.FinishReason(stopReason));
                 }
 
                 break;
@@ -105,28 +99,62 @@ internal sealed class AnthropicResponseTranslator(string id, string model, long 
                 break;
             case "error":
                 var error = ChatMessageParts.Get(root, "error");
-                var type = JsonStrings.GetString(ChatMessageParts.Get(error, "type")) ?? "anthropic_error";
-                throw new ProviderStreamError(type, JsonStrings.GetString(ChatMessageParts.Get(error, "message")) ?? type);
+                var type = ProviderFields.TryGetString(error, "type", out var errorType) ? errorType : "anthropic_error";
+                throw new ProviderStreamError(type, ProviderFields.TryGetString(error, "message", out var message) ? message : type);
+        }
+    }
+
+    /// <summary>
+    /// One content block of a whole answer: text, thinking or a tool use (others, such as redacted thinking, have no
+    /// place in a chat completion and are left out). False when a field has the wrong kind.
+    /// </summary>
+    private static bool AddBlock(JsonElement block, ChatCompletionMessage message)
+    {
+        if (!ProviderFields.TryGetString(block, "type", out var type))
+        {
+            return false;
+        }
+
+        switch (type)
+        {
+            case "text" when ProviderFields.TryGetString(block, "text", out var text):
+                message.Text.Append(text);
+                return true;
+            case "thinking" when ProviderFields.TryGetString(block, "thinking", out var thought):
+                message.Reasoning.Append(thought);
+                return true;
+            case "tool_use" when ProviderFields.TryGetString(block, "id", out var toolUseId) && ProviderFields.TryGetString(block, "name", out var name):
+                message.AddToolCall(toolUseId, name, ChatMessageParts.Get(block, "input"));
+                return true;
+            case "text" or "thinking" or "tool_use":
+                return false;
+            default:
+                return true;
         }
     }
 
     private void Delta(JsonElement root, IBufferWriter<byte> output)
     {
         var delta = ChatMessageParts.Get(root, "delta");
-        switch (JsonStrings.GetString(ChatMessageParts.Get(delta, "type")))
+        switch (ProviderFields.RequiredString(delta, "type"))
         {
             case "text_delta":
-                _chunks.Content(output, JsonStrings.GetString(ChatMessageParts.Get(delta, "text"))!);
+                _chunks.Content(output, ProviderFields.RequiredString(delta, "text"));
                 break;
-            case "input_json_delta" when _toolCallByBlock.TryGetValue(ChatMessageParts.Get(root, "index").GetInt32(), out var index):
-                _chunks.ToolCallArguments(output, index, JsonStrings.GetString(ChatMessageParts.Get(delta, "partial_json"))!);
+            case "input_json_delta":
+                var partialJson = ProviderFields.RequiredString(delta, "partial_json");
+                if (_toolCallByBlock.TryGetValue(ProviderFields.RequiredIndex(root, "index"), out var index))
+                {
+                    _chunks.ToolCallArguments(output, index, partialJson);
+                }
+
                 break;
             case "thinking_delta":
-                _chunks.Reasoning(output, JsonStrings.GetString(ChatMessageParts.Get(delta, "thinking"))!);
+                _chunks.Reasoning(output, ProviderFields.RequiredString(delta, "thinking"));
                 break;
         }
     }
 
-    private static TokenUsage UsageOf(JsonElement usage) => ChatUsageJson.FromProvider(
-        ChatMessageParts.Long(usage, "input_tokens"), ChatMessageParts.Long(usage, "cache_read_input_tokens"), ChatMessageParts.Long(usage, "cache_creation_input_tokens"), ChatMessageParts.Long(usage, "output_tokens"));
+    /// <summary>Anthropic usage with cache reads and writes in the prompt; null when it is not token counts.</summary>
+    private static TokenUsage? UsageOf(JsonElement usage) => ChatUsageJson.FromProvider(usage, "input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens");
 }

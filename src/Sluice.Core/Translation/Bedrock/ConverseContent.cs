@@ -27,7 +27,7 @@ internal sealed class ConverseContent : ChatContentWriter
         writer.WriteEndObject();
     }
 
-    public override void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson)
+    public override void ToolUse(Utf8JsonWriter writer, string id, string name, string inputJson)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("toolUse");
@@ -39,7 +39,7 @@ internal sealed class ConverseContent : ChatContentWriter
         writer.WriteEndObject();
     }
 
-    public override void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text)
+    public override void ToolResult(Utf8JsonWriter writer, string toolCallId, string text)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("toolResult");

@@ -55,17 +55,17 @@ internal static class ConverseRequestWriter
         return result;
     }
 
+    /// <summary>The sampling fields, written as sent: <see cref="ChatRequestFields.CheckSupported"/> checked their JSON types.</summary>
     private static TranslationResult InferenceConfig(JsonElement request, Utf8JsonWriter writer)
     {
         var maxTokens = ChatRequestFields.MaxTokens(request);
 
         var temperature = ChatMessageParts.Get(request, "temperature");
         var topP = ChatMessageParts.Get(request, "top_p");
-        var stopElement = ChatMessageParts.Get(request, "stop");
-        var stop = ChatMessageParts.IsMissing(stopElement) ? null : ChatMessageParts.StopSequences(stopElement);
-        if (!ChatMessageParts.IsMissing(stopElement) && stop is null)
+        var result = ChatMessageParts.StopSequences(ChatMessageParts.Get(request, "stop"), out var stop);
+        if (!result.Succeeded)
         {
-            return TranslationResult.Unsupported("stop", "stop must be a string or an array of strings");
+            return result;
         }
 
         if (ChatMessageParts.IsMissing(maxTokens) && ChatMessageParts.IsMissing(temperature) && ChatMessageParts.IsMissing(topP) && stop is null)

@@ -22,7 +22,8 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
     protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
         var content = ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(root, "output"), "message"), "content");
-        if (content.ValueKind != JsonValueKind.Array)
+        if (content.ValueKind != JsonValueKind.Array || !ProviderFields.TryGetString(root, "stopReason", out var stopReason)
+            || UsageOf(ChatMessageParts.Get(root, "usage")) is not { } usage)
         {
             return false;
         }
@@ -30,22 +31,13 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         var message = new ChatCompletionMessage();
         foreach (var block in content.EnumerateArray())
         {
-            if (ChatMessageParts.Get(block, "text") is { ValueKind: JsonValueKind.String } part)
+            if (!AddBlock(block, message))
             {
-                message.Text.Append(JsonStrings.GetString(part));
-            }
-            else if (ChatMessageParts.Get(ChatMessageParts.Get(ChatMessageParts.Get(block, "reasoningContent"), "reasoningText"), "text") is { ValueKind: JsonValueKind.String } thought)
-            {
-                message.Reasoning.Append(JsonStrings.GetString(thought));
-            }
-            else if (ChatMessageParts.Get(block, "toolUse") is { ValueKind: JsonValueKind.Object } toolUse)
-            {
-                message.AddToolCall(JsonStrings.GetString(ChatMessageParts.Get(toolUse, "toolUseId")), JsonStrings.GetString(ChatMessageParts.Get(toolUse, "name")), ChatMessageParts.Get(toolUse, "input"));
+                return false;
             }
         }
 
-        var finishReason = BedrockErrors.FinishReason(JsonStrings.GetString(ChatMessageParts.Get(root, "stopReason")));
-        ChatCompletionWriter.Write(output, id, created, model, message, finishReason, UsageOf(ChatMessageParts.Get(root, "usage")));
+        ChatCompletionWriter.Write(output, id, created, model, message, BedrockErrors.FinishReason(stopReason), usage);
         return true;
     }
 
@@ -63,8 +55,8 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
             if (toolUse.ValueKind == JsonValueKind.Object)
             {
                 var index = _toolCallByBlock.Count;
-                _toolCallByBlock[ChatMessageParts.Get(root, "contentBlockIndex").GetInt32()] = index;
-                _chunks.ToolCallStart(output, index, JsonStrings.GetString(ChatMessageParts.Get(toolUse, "toolUseId"))!, JsonStrings.GetString(ChatMessageParts.Get(toolUse, "name"))!);
+                _toolCallByBlock[ProviderFields.RequiredIndex(root, "contentBlockIndex")] = index;
+                _chunks.ToolCallStart(output, index, ProviderFields.RequiredString(toolUse, "toolUseId"), ProviderFields.RequiredString(toolUse, "name"));
             }
         }
         else if (eventType.SequenceEqual("contentBlockDelta"u8))
@@ -74,32 +66,83 @@ internal sealed class ConverseResponseTranslator(string id, string model, long c
         else if (eventType.SequenceEqual("messageStop"u8))
         {
             Stopped = true;
-            _chunks.Finish(output, BedrockErrors.FinishReason(JsonStrings.GetString(ChatMessageParts.Get(root, "stopReason"))));
+            _chunks.Finish(output, BedrockErrors.FinishReason(ProviderFields.RequiredString(root, "stopReason")));
         }
-        else if (eventType.SequenceEqual("metadata"u8) && ChatMessageParts.Get(root, "usage").ValueKind == JsonValueKind.Object)
+        else if (eventType.SequenceEqual("metadata"u8) && ChatMessageParts.Get(root, "usage") is { ValueKind: JsonValueKind.Object } usage)
         {
-            _chunks.Usage(output, UsageOf(ChatMessageParts.Get(root, "usage")));
+            _chunks.Usage(output, UsageOf(usage) ?? throw ProviderFields.UnreadableUsage());
         }
+    }
+
+    /// <summary>
+    /// One content block of a whole answer: text, reasoning text or a tool use (other kinds, such as images and
+    /// citations, have no place in a chat completion and are left out). False when a field has the wrong kind.
+    /// </summary>
+    private static bool AddBlock(JsonElement block, ChatCompletionMessage message)
+    {
+        if (block.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (block.TryGetProperty("text", out _))
+        {
+            if (!ProviderFields.TryGetString(block, "text", out var text))
+            {
+                return false;
+            }
+
+            message.Text.Append(text);
+        }
+        else if (block.TryGetProperty("reasoningContent", out var reasoning))
+        {
+            // reasoningText holds the text; redactedContent (encrypted reasoning) has none to show.
+            var reasoningText = ChatMessageParts.Get(reasoning, "reasoningText");
+            if (!ChatMessageParts.IsMissing(reasoningText))
+            {
+                if (!ProviderFields.TryGetString(reasoningText, "text", out var thought))
+                {
+                    return false;
+                }
+
+                message.Reasoning.Append(thought);
+            }
+        }
+        else if (block.TryGetProperty("toolUse", out var toolUse))
+        {
+            if (!ProviderFields.TryGetString(toolUse, "toolUseId", out var toolUseId) || !ProviderFields.TryGetString(toolUse, "name", out var name))
+            {
+                return false;
+            }
+
+            message.AddToolCall(toolUseId, name, ChatMessageParts.Get(toolUse, "input"));
+        }
+
+        return true;
     }
 
     private void Delta(JsonElement root, IBufferWriter<byte> output)
     {
+        // One of text, toolUse or reasoningContent (citations and images have no place in a chunk).
         var delta = ChatMessageParts.Get(root, "delta");
-        if (ChatMessageParts.Get(delta, "text") is { ValueKind: JsonValueKind.String } text)
+        if (ChatMessageParts.Get(delta, "text").ValueKind != JsonValueKind.Undefined)
         {
-            _chunks.Content(output, JsonStrings.GetString(text)!);
+            _chunks.Content(output, ProviderFields.RequiredString(delta, "text"));
         }
-        else if (ChatMessageParts.Get(ChatMessageParts.Get(delta, "toolUse"), "input") is { ValueKind: JsonValueKind.String } input
-            && _toolCallByBlock.TryGetValue(ChatMessageParts.Get(root, "contentBlockIndex").GetInt32(), out var index))
+        else if (ChatMessageParts.Get(delta, "toolUse") is { ValueKind: not JsonValueKind.Undefined } toolUse)
         {
-            _chunks.ToolCallArguments(output, index, JsonStrings.GetString(input)!);
+            var input = ProviderFields.RequiredString(toolUse, "input");
+            if (_toolCallByBlock.TryGetValue(ProviderFields.RequiredIndex(root, "contentBlockIndex"), out var index))
+            {
+                _chunks.ToolCallArguments(output, index, input);
+            }
         }
-        else if (ChatMessageParts.Get(ChatMessageParts.Get(delta, "reasoningContent"), "text") is { ValueKind: JsonValueKind.String } reasoning)
+        else if (ProviderFields.OptionalString(ChatMessageParts.Get(delta, "reasoningContent"), "text") is { } reasoning)
         {
-            _chunks.Reasoning(output, JsonStrings.GetString(reasoning)!);
+            _chunks.Reasoning(output, reasoning); // a reasoning delta may hold a signature or redacted content instead
         }
     }
 
-    private static TokenUsage UsageOf(JsonElement usage) => ChatUsageJson.FromProvider(
-        ChatMessageParts.Long(usage, "inputTokens"), ChatMessageParts.Long(usage, "cacheReadInputTokens"), ChatMessageParts.Long(usage, "cacheWriteInputTokens"), ChatMessageParts.Long(usage, "outputTokens"));
+    /// <summary>Converse usage with cache reads and writes in the prompt; null when it is not token counts.</summary>
+    private static TokenUsage? UsageOf(JsonElement usage) => ChatUsageJson.FromProvider(usage, "inputTokens", "cacheReadInputTokens", "cacheWriteInputTokens", "outputTokens");
 }

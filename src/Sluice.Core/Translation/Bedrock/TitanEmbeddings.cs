@@ -6,7 +6,8 @@ namespace Sluice.Translation.Bedrock;
 
 /// <summary>
 /// OpenAI embeddings request → Amazon Titan text embeddings (<c>{"inputText", "dimensions"}</c>). Titan embeds one
-/// text per call, so an input array must hold exactly one string.
+/// text per call, so an input array must hold exactly one string (token arrays are a 422). A field of a JSON type
+/// OpenAI's API does not allow there is a 400 naming it.
 /// </summary>
 internal static class TitanEmbeddings
 {
@@ -21,12 +22,28 @@ internal static class TitanEmbeddings
         }
 
         var encoding = ChatMessageParts.Get(request, "encoding_format");
+        if (!ChatMessageParts.IsMissing(encoding) && encoding.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType("encoding_format", "a string", encoding);
+        }
+
         if (!ChatMessageParts.IsMissing(encoding) && !encoding.ValueEquals("float") && !encoding.ValueEquals("base64"))
         {
             return TranslationResult.Unsupported("encoding_format", "must be float or base64");
         }
 
+        var dimensions = ChatMessageParts.Get(request, "dimensions");
+        if (!ChatMessageParts.IsMissing(dimensions) && !(dimensions.ValueKind == JsonValueKind.Number && dimensions.TryGetInt32(out _)))
+        {
+            return TranslationResult.WrongType("dimensions", "an integer", dimensions);
+        }
+
         var input = ChatMessageParts.Get(request, "input");
+        if (input.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
+        {
+            return TranslationResult.WrongType("input", "a string or an array", input);
+        }
+
         if (input.ValueKind == JsonValueKind.Array && input.GetArrayLength() == 1)
         {
             input = input[0];
@@ -39,7 +56,6 @@ internal static class TitanEmbeddings
 
         writer.WriteStartObject();
         writer.WriteString("inputText", input.GetString());
-        var dimensions = ChatMessageParts.Get(request, "dimensions");
         if (!ChatMessageParts.IsMissing(dimensions))
         {
             writer.WritePropertyName("dimensions");

@@ -5,18 +5,28 @@ using Sluice.Translation.Chat;
 
 namespace Sluice.Translation.Bedrock;
 
-/// <summary>Titan's <c>{"embedding": [...], "inputTextTokenCount": n}</c> → OpenAI's embeddings list with usage.</summary>
+/// <summary>
+/// Titan's <c>{"embedding": [...], "inputTextTokenCount": n}</c> → OpenAI's embeddings list with usage; an embedding
+/// that is not an array of numbers, or a count that is not a whole number, is not Titan's answer.
+/// </summary>
 internal sealed class TitanEmbeddingsResponseTranslator(string model, bool base64) : ResponseTranslator
 {
     protected override bool TranslateJson(JsonElement root, IBufferWriter<byte> output)
     {
         var embedding = ChatMessageParts.Get(root, "embedding");
-        if (embedding.ValueKind != JsonValueKind.Array)
+        if (embedding.ValueKind != JsonValueKind.Array || !ProviderFields.TryGetCount(root, "inputTextTokenCount", out var tokens))
         {
             return false;
         }
 
-        var tokens = ChatMessageParts.Long(root, "inputTextTokenCount");
+        foreach (var value in embedding.EnumerateArray())
+        {
+            if (value.ValueKind != JsonValueKind.Number)
+            {
+                return false; // a vector of numbers, or not the answer Titan sends
+            }
+        }
+
         using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("object", "list");

@@ -27,7 +27,7 @@ internal abstract class ChatContentWriter
     public abstract void Image(Utf8JsonWriter writer, string format, string base64);
 
     /// <summary>A tool call the assistant made; <paramref name="inputJson"/> is a JSON object.</summary>
-    public abstract void ToolUse(Utf8JsonWriter writer, string? id, string? name, string inputJson);
+    public abstract void ToolUse(Utf8JsonWriter writer, string id, string name, string inputJson);
 
-    public abstract void ToolResult(Utf8JsonWriter writer, string? toolCallId, string text);
+    public abstract void ToolResult(Utf8JsonWriter writer, string toolCallId, string text);
 }

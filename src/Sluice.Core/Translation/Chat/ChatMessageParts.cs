@@ -11,39 +11,6 @@ internal static class ChatMessageParts
     public static JsonElement Get(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
-    /// <summary>A whole-number property, 0 when absent (providers leave out zero token counts).</summary>
-    public static long Long(JsonElement element, string name) =>
-        Get(element, name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt64() : 0;
-
-    /// <summary>The text of a content that is a string or an array of <c>text</c> parts; null when it holds anything else.</summary>
-    public static string? Text(JsonElement content)
-    {
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return IsMissing(content) ? string.Empty : null;
-        }
-
-        var text = new System.Text.StringBuilder();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (Get(part, "type").ValueEquals("text") || Get(part, "type").ValueEquals("refusal"))
-            {
-                text.Append(Get(part, Get(part, "type").GetString()!).GetString());
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>
     /// Splits a <c>data:image/png;base64,...</c> URL into the image format (png, jpeg, gif, webp) and its base64
     /// data. Providers that take image bytes cannot fetch remote URLs, so anything else is refused.
@@ -75,17 +42,24 @@ internal static class ChatMessageParts
         return format.Length > 0 && base64.Length > 0;
     }
 
-    /// <summary><c>stop</c>: a string or an array of strings.</summary>
-    public static List<string>? StopSequences(JsonElement stop)
+    /// <summary><c>stop</c>: a string or an array of strings; null when absent. Anything else is a 400 naming it.</summary>
+    public static TranslationResult StopSequences(JsonElement stop, out List<string>? sequences)
     {
+        sequences = null;
+        if (IsMissing(stop))
+        {
+            return TranslationResult.Ok;
+        }
+
         if (stop.ValueKind == JsonValueKind.String)
         {
-            return [stop.GetString()!];
+            sequences = [stop.GetString()!];
+            return TranslationResult.Ok;
         }
 
         if (stop.ValueKind != JsonValueKind.Array)
         {
-            return null;
+            return TranslationResult.WrongType("stop", "a string or an array of strings", stop);
         }
 
         var list = new List<string>();
@@ -93,13 +67,14 @@ internal static class ChatMessageParts
         {
             if (item.ValueKind != JsonValueKind.String)
             {
-                return null;
+                return TranslationResult.WrongType($"stop[{list.Count}]", "a string", item);
             }
 
             list.Add(item.GetString()!);
         }
 
-        return list;
+        sequences = list;
+        return TranslationResult.Ok;
     }
 
     /// <summary>A function call's <c>arguments</c> text as a JSON object to embed; null when it is not one.</summary>

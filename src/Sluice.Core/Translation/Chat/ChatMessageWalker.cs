@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Sluice.Translation.Chat;
@@ -6,10 +7,14 @@ namespace Sluice.Translation.Chat;
 /// Walks an OpenAI <c>messages</c> array for providers with content blocks (Bedrock Converse, Anthropic): system
 /// and developer texts are collected for the provider's own system field; user text and <c>data:</c> images,
 /// assistant text and tool calls, and tool results (consecutive tool messages as one user message) go to
-/// <see cref="ChatContentWriter"/>. Anything else is refused, naming the field.
+/// <see cref="ChatContentWriter"/>. What the provider cannot take is refused (a 422), and a value of a JSON type
+/// OpenAI's API does not allow is a 400; both name the field. Kinds are checked before a value is read, so no
+/// <see cref="JsonElement"/> accessor throws on a client's mistake.
 /// </summary>
 internal static class ChatMessageWalker
 {
+    private const string StringOrParts = "a string or an array of content parts";
+
     public static TranslationResult Write(JsonElement messages, Utf8JsonWriter writer, ChatContentWriter blocks, List<string> system, string provider)
     {
         writer.WriteStartArray("messages");
@@ -17,7 +22,18 @@ internal static class ChatMessageWalker
         var i = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var role = ChatMessageParts.Get(message, "role").ValueKind == JsonValueKind.String ? ChatMessageParts.Get(message, "role").GetString() : null;
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                return TranslationResult.WrongType($"messages[{i}]", "an object", message);
+            }
+
+            var roleElement = ChatMessageParts.Get(message, "role");
+            if (roleElement.ValueKind != JsonValueKind.String)
+            {
+                return TranslationResult.WrongType($"messages[{i}].role", "a string", roleElement);
+            }
+
+            var role = roleElement.GetString();
             if (role != "tool" && toolResultsOpen)
             {
                 blocks.EndMessage(writer);
@@ -51,14 +67,13 @@ internal static class ChatMessageWalker
 
     private static TranslationResult SystemMessage(JsonElement message, int index, List<string> system)
     {
-        var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
-        if (text is null)
+        var result = ReadText(message, index, "system and developer messages may only hold text", out var text);
+        if (result.Succeeded)
         {
-            return TranslationResult.Unsupported($"messages[{index}].content", "system and developer messages may only hold text");
+            system.Add(text);
         }
 
-        system.Add(text);
-        return TranslationResult.Ok;
+        return result;
     }
 
     private static TranslationResult UserMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks, string provider)
@@ -74,31 +89,27 @@ internal static class ChatMessageWalker
 
         if (content.ValueKind != JsonValueKind.Array)
         {
-            return TranslationResult.Unsupported($"messages[{index}].content", "a user message needs content: a string or an array of parts");
+            return TranslationResult.WrongType($"messages[{index}].content", StringOrParts, content);
         }
 
         blocks.BeginMessage(writer, "user");
         var j = 0;
         foreach (var part in content.EnumerateArray())
         {
-            var type = ChatMessageParts.Get(part, "type").ValueKind == JsonValueKind.String ? ChatMessageParts.Get(part, "type").GetString() : null;
-            if (type == "text")
+            var result = PartType(part, index, j, out var type);
+            if (result.Succeeded)
             {
-                blocks.Text(writer, ChatMessageParts.Get(part, "text").GetString() ?? string.Empty);
-            }
-            else if (type == "image_url")
-            {
-                var url = ChatMessageParts.Get(ChatMessageParts.Get(part, "image_url"), "url");
-                if (!ChatMessageParts.TryParseImageDataUrl(url.ValueKind == JsonValueKind.String ? url.GetString() : null, out var format, out var data))
+                result = type switch
                 {
-                    return TranslationResult.Unsupported($"messages[{index}].content[{j}].image_url.url", $"{provider} takes images as data: URLs (png, jpeg, gif or webp, base64), not links");
-                }
-
-                blocks.Image(writer, format, data);
+                    "text" => TextPart(part, index, j, writer, blocks),
+                    "image_url" => ImagePart(part, index, j, writer, blocks, provider),
+                    _ => TranslationResult.Unsupported($"messages[{index}].content[{j}].type", $"content part '{type}' cannot be sent to {provider} (text and image_url can)"),
+                };
             }
-            else
+
+            if (!result.Succeeded)
             {
-                return TranslationResult.Unsupported($"messages[{index}].content[{j}].type", $"content part '{type}' cannot be sent to {provider} (text and image_url can)");
+                return result;
             }
 
             j++;
@@ -108,12 +119,53 @@ internal static class ChatMessageWalker
         return TranslationResult.Ok;
     }
 
+    private static TranslationResult TextPart(JsonElement part, int index, int j, Utf8JsonWriter writer, ChatContentWriter blocks)
+    {
+        var text = ChatMessageParts.Get(part, "text");
+        if (text.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"messages[{index}].content[{j}].text", "a string", text);
+        }
+
+        blocks.Text(writer, text.GetString()!);
+        return TranslationResult.Ok;
+    }
+
+    private static TranslationResult ImagePart(JsonElement part, int index, int j, Utf8JsonWriter writer, ChatContentWriter blocks, string provider)
+    {
+        var image = ChatMessageParts.Get(part, "image_url");
+        if (image.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType($"messages[{index}].content[{j}].image_url", "an object", image);
+        }
+
+        var url = ChatMessageParts.Get(image, "url");
+        if (url.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"messages[{index}].content[{j}].image_url.url", "a string", url);
+        }
+
+        if (!ChatMessageParts.TryParseImageDataUrl(url.GetString(), out var format, out var data))
+        {
+            return TranslationResult.Unsupported($"messages[{index}].content[{j}].image_url.url", $"{provider} takes images as data: URLs (png, jpeg, gif or webp, base64), not links");
+        }
+
+        blocks.Image(writer, format, data);
+        return TranslationResult.Ok;
+    }
+
     private static TranslationResult AssistantMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks)
     {
-        var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
-        if (text is null)
+        var result = ReadText(message, index, "assistant messages may only hold text", out var text);
+        if (!result.Succeeded)
         {
-            return TranslationResult.Unsupported($"messages[{index}].content", "assistant messages may only hold text");
+            return result;
+        }
+
+        var toolCalls = ChatMessageParts.Get(message, "tool_calls");
+        if (!ChatMessageParts.IsMissing(toolCalls) && toolCalls.ValueKind != JsonValueKind.Array)
+        {
+            return TranslationResult.WrongType($"messages[{index}].tool_calls", "an array", toolCalls);
         }
 
         blocks.BeginMessage(writer, "assistant");
@@ -122,21 +174,17 @@ internal static class ChatMessageWalker
             blocks.Text(writer, text);
         }
 
-        var toolCalls = ChatMessageParts.Get(message, "tool_calls");
         if (toolCalls.ValueKind == JsonValueKind.Array)
         {
             var j = 0;
             foreach (var call in toolCalls.EnumerateArray())
             {
-                var function = ChatMessageParts.Get(call, "function");
-                var arguments = ChatMessageParts.Get(function, "arguments");
-                var input = ChatMessageParts.ArgumentsObject(arguments.ValueKind == JsonValueKind.String ? arguments.GetString() : null);
-                if (input is null)
+                result = ToolCall(call, index, j, writer, blocks);
+                if (!result.Succeeded)
                 {
-                    return TranslationResult.Unsupported($"messages[{index}].tool_calls[{j}].function.arguments", "must be a JSON object");
+                    return result;
                 }
 
-                blocks.ToolUse(writer, ChatMessageParts.Get(call, "id").GetString(), ChatMessageParts.Get(function, "name").GetString(), input);
                 j++;
             }
         }
@@ -145,12 +193,62 @@ internal static class ChatMessageWalker
         return TranslationResult.Ok;
     }
 
+    /// <summary>One of an assistant's <c>tool_calls</c>: its id, function name and <c>arguments</c> (JSON object text) as a tool use block.</summary>
+    private static TranslationResult ToolCall(JsonElement call, int index, int j, Utf8JsonWriter writer, ChatContentWriter blocks)
+    {
+        if (call.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType(At(index, j, string.Empty), "an object", call);
+        }
+
+        var id = ChatMessageParts.Get(call, "id");
+        if (id.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType(At(index, j, ".id"), "a string", id);
+        }
+
+        var function = ChatMessageParts.Get(call, "function");
+        if (function.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType(At(index, j, ".function"), "an object", function);
+        }
+
+        var name = ChatMessageParts.Get(function, "name");
+        if (name.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType(At(index, j, ".function.name"), "a string", name);
+        }
+
+        var arguments = ChatMessageParts.Get(function, "arguments");
+        if (!ChatMessageParts.IsMissing(arguments) && arguments.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType(At(index, j, ".function.arguments"), "a string (the arguments as JSON text)", arguments);
+        }
+
+        var input = ChatMessageParts.ArgumentsObject(ChatMessageParts.IsMissing(arguments) ? null : arguments.GetString());
+        if (input is null)
+        {
+            return TranslationResult.Unsupported(At(index, j, ".function.arguments"), "must be a JSON object");
+        }
+
+        blocks.ToolUse(writer, id.GetString()!, name.GetString()!, input);
+        return TranslationResult.Ok;
+
+        static string At(int index, int j, string field) => $"messages[{index}].tool_calls[{j}]{field}";
+    }
+
     private static TranslationResult ToolMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks, ref bool toolResultsOpen)
     {
-        var text = ChatMessageParts.Text(ChatMessageParts.Get(message, "content"));
-        if (text is null)
+        var result = ReadText(message, index, "tool messages may only hold text", out var text);
+        if (!result.Succeeded)
         {
-            return TranslationResult.Unsupported($"messages[{index}].content", "tool messages may only hold text");
+            return result;
+        }
+
+        var toolCallId = ChatMessageParts.Get(message, "tool_call_id");
+        if (toolCallId.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"messages[{index}].tool_call_id", "a string", toolCallId);
         }
 
         if (!toolResultsOpen)
@@ -159,7 +257,80 @@ internal static class ChatMessageWalker
             toolResultsOpen = true;
         }
 
-        blocks.ToolResult(writer, ChatMessageParts.Get(message, "tool_call_id").GetString(), text);
+        blocks.ToolResult(writer, toolCallId.GetString()!, text);
+        return TranslationResult.Ok;
+    }
+
+    /// <summary>
+    /// The text of a system, developer, assistant or tool message: its <c>content</c> as a string, the text of an
+    /// array of <c>text</c> (or <c>refusal</c>) parts, or empty when there is none. Another part is the 422
+    /// <paramref name="onlyText"/>.
+    /// </summary>
+    private static TranslationResult ReadText(JsonElement message, int index, string onlyText, out string text)
+    {
+        text = string.Empty;
+        var content = ChatMessageParts.Get(message, "content");
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            text = content.GetString()!;
+            return TranslationResult.Ok;
+        }
+
+        if (ChatMessageParts.IsMissing(content))
+        {
+            return TranslationResult.Ok;
+        }
+
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            return TranslationResult.WrongType($"messages[{index}].content", StringOrParts, content);
+        }
+
+        var builder = new StringBuilder();
+        var j = 0;
+        foreach (var part in content.EnumerateArray())
+        {
+            var result = PartType(part, index, j, out var type);
+            if (!result.Succeeded)
+            {
+                return result;
+            }
+
+            if (type is not ("text" or "refusal"))
+            {
+                return TranslationResult.Unsupported($"messages[{index}].content", onlyText);
+            }
+
+            var value = ChatMessageParts.Get(part, type);
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                return TranslationResult.WrongType($"messages[{index}].content[{j}].{type}", "a string", value);
+            }
+
+            builder.Append(value.GetString());
+            j++;
+        }
+
+        text = builder.ToString();
+        return TranslationResult.Ok;
+    }
+
+    /// <summary>A content part's <c>type</c>; a 400 when the part is not an object or its type not a string.</summary>
+    private static TranslationResult PartType(JsonElement part, int index, int j, out string? type)
+    {
+        type = null;
+        if (part.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType($"messages[{index}].content[{j}]", "an object", part);
+        }
+
+        var typeElement = ChatMessageParts.Get(part, "type");
+        if (typeElement.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"messages[{index}].content[{j}].type", "a string", typeElement);
+        }
+
+        type = typeElement.GetString();
         return TranslationResult.Ok;
     }
 }

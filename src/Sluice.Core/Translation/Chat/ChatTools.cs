@@ -14,7 +14,10 @@ internal enum ToolChoiceKind
     Named,
 }
 
-/// <summary>Reads <c>tools</c> and <c>tool_choice</c>; an error names the field that is not an OpenAI function tool.</summary>
+/// <summary>
+/// Reads <c>tools</c> and <c>tool_choice</c>; an error names the field: a 422 for a tool or choice the provider has
+/// no equivalent for, a 400 for a value of a JSON type OpenAI's API does not allow there.
+/// </summary>
 internal static class ChatTools
 {
     private const string EmptySchema = """{"type":"object","properties":{}}""";
@@ -23,25 +26,19 @@ internal static class ChatTools
     {
         if (tools.ValueKind != JsonValueKind.Array)
         {
-            return TranslationResult.Unsupported("tools", "tools must be an array of function tools");
+            return TranslationResult.WrongType("tools", "an array", tools);
         }
 
         var i = 0;
         foreach (var tool in tools.EnumerateArray())
         {
-            var function = ChatMessageParts.Get(tool, "function");
-            if (!ChatMessageParts.Get(tool, "type").ValueEquals("function") || function.ValueKind != JsonValueKind.Object
-                || ChatMessageParts.Get(function, "name").ValueKind != JsonValueKind.String)
+            var result = ReadTool(tool, i, out var read);
+            if (!result.Succeeded)
             {
-                return TranslationResult.Unsupported($"tools[{i}]", "only tools of type function with a name can be translated");
+                return result;
             }
 
-            var description = ChatMessageParts.Get(function, "description");
-            var parameters = ChatMessageParts.Get(function, "parameters");
-            output.Add(new ChatTool(
-                ChatMessageParts.Get(function, "name").GetString()!,
-                description.ValueKind == JsonValueKind.String ? description.GetString() : null,
-                parameters.ValueKind == JsonValueKind.Object ? parameters.GetRawText() : EmptySchema));
+            output.Add(read);
             i++;
         }
 
@@ -67,15 +64,90 @@ internal static class ChatTools
                 _ => ToolChoiceKind.Unset,
             };
         }
-        else if (ChatMessageParts.Get(choice, "type").ValueEquals("function")
-            && ChatMessageParts.Get(ChatMessageParts.Get(choice, "function"), "name") is { ValueKind: JsonValueKind.String } named)
+        else if (choice.ValueKind != JsonValueKind.Object)
         {
-            kind = ToolChoiceKind.Named;
-            name = named.GetString();
+            return TranslationResult.WrongType("tool_choice", "a string or an object", choice);
+        }
+        else
+        {
+            var type = ChatMessageParts.Get(choice, "type");
+            if (type.ValueKind != JsonValueKind.String)
+            {
+                return TranslationResult.WrongType("tool_choice.type", "a string", type);
+            }
+
+            if (type.ValueEquals("function"))
+            {
+                var function = ChatMessageParts.Get(choice, "function");
+                if (function.ValueKind != JsonValueKind.Object)
+                {
+                    return TranslationResult.WrongType("tool_choice.function", "an object", function);
+                }
+
+                var named = ChatMessageParts.Get(function, "name");
+                if (named.ValueKind != JsonValueKind.String)
+                {
+                    return TranslationResult.WrongType("tool_choice.function.name", "a string", named);
+                }
+
+                kind = ToolChoiceKind.Named;
+                name = named.GetString();
+            }
         }
 
         return kind == ToolChoiceKind.Unset
             ? TranslationResult.Unsupported("tool_choice", "tool_choice must be auto, required, none or {\"type\":\"function\",\"function\":{\"name\":...}}")
             : TranslationResult.Ok;
+    }
+
+    /// <summary>One function tool; a 400 naming the field that has the wrong JSON type, a 422 for another kind of tool.</summary>
+    private static TranslationResult ReadTool(JsonElement tool, int i, out ChatTool read)
+    {
+        read = default;
+        if (tool.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType($"tools[{i}]", "an object", tool);
+        }
+
+        var type = ChatMessageParts.Get(tool, "type");
+        if (type.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"tools[{i}].type", "a string", type);
+        }
+
+        if (!type.ValueEquals("function"))
+        {
+            return TranslationResult.Unsupported($"tools[{i}]", "only tools of type function can be translated");
+        }
+
+        var function = ChatMessageParts.Get(tool, "function");
+        if (function.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType($"tools[{i}].function", "an object", function);
+        }
+
+        var name = ChatMessageParts.Get(function, "name");
+        if (name.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"tools[{i}].function.name", "a string", name);
+        }
+
+        var description = ChatMessageParts.Get(function, "description");
+        if (!ChatMessageParts.IsMissing(description) && description.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType($"tools[{i}].function.description", "a string", description);
+        }
+
+        var parameters = ChatMessageParts.Get(function, "parameters");
+        if (!ChatMessageParts.IsMissing(parameters) && parameters.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType($"tools[{i}].function.parameters", "an object (a JSON schema)", parameters);
+        }
+
+        read = new ChatTool(
+            name.GetString()!,
+            ChatMessageParts.IsMissing(description) ? null : description.GetString(),
+            ChatMessageParts.IsMissing(parameters) ? EmptySchema : parameters.GetRawText());
+        return TranslationResult.Ok;
     }
 }

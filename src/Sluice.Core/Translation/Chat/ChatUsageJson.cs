@@ -33,6 +33,26 @@ internal static class ChatUsageJson
         return new TokenUsage(prompt, cacheRead, cacheWrite, output, 0, prompt + output);
     }
 
+    /// <summary>
+    /// A provider's usage object, given the names of its input, cache read, cache write and output counts (an absent
+    /// object or count is zero); null when it is not an object of whole numbers.
+    /// </summary>
+    public static TokenUsage? FromProvider(JsonElement usage, string input, string cacheRead, string cacheWrite, string output)
+    {
+        if (ChatMessageParts.IsMissing(usage))
+        {
+            return FromProvider(0, 0, 0, 0);
+        }
+
+        return usage.ValueKind == JsonValueKind.Object
+            && ProviderFields.TryGetCount(usage, input, out var inputTokens)
+            && ProviderFields.TryGetCount(usage, cacheRead, out var cacheReadTokens)
+            && ProviderFields.TryGetCount(usage, cacheWrite, out var cacheWriteTokens)
+            && ProviderFields.TryGetCount(usage, output, out var outputTokens)
+                ? FromProvider(inputTokens, cacheReadTokens, cacheWriteTokens, outputTokens)
+                : null;
+    }
+
     /// <summary>The same usage with a later output count (Anthropic streams it after the input).</summary>
     public static TokenUsage WithOutput(TokenUsage usage, long output) => usage with { Output = output, Total = usage.Input + output };
 }
