@@ -17,9 +17,16 @@ internal sealed record SluiceVariant(
     string Model = Bodies.DefaultModel,
     string? Executable = null)
 {
+    /// <summary>The plain passthrough config in a fresh process: the reference the other variants are compared with.</summary>
+    public const string PlainKey = "plain";
+
     /// <summary>The variants; those without <see cref="Arguments"/> run with the main Sluice's (the access log off).</summary>
     public static IReadOnlyList<SluiceVariant> All(BenchPlan plan, int upstreamPort, string logDirectory, string? aotExecutable) =>
     [
+        new(PlainKey, "Sluice, plain passthrough (a fresh process)",
+            "the main Sluice's config in a fresh process, measured exactly like the rows below it, which are compared with this one: the main Sluice ran minutes earlier, after the other proxies, and a VM's speed drifts that much",
+            SluiceConfigs.Passthrough(upstreamPort),
+            []),
         new("governance", "Sluice, governance on",
             "client API key (SecurityPolicy apiKeyAuth), token costs and an in-process token rate limit per tenant (BackendTrafficPolicy), JSON access log to a file",
             SluiceConfigs.Governance(upstreamPort),

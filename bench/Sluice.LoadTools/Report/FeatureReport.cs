@@ -23,7 +23,7 @@ internal static class FeatureReport
         var plan = report.Plan;
         md.AppendLine("### Provider paths, governance and 10,000 models (one fresh Sluice process each)");
         md.AppendLine();
-        md.AppendLine(Invariant($"Each config runs in its own Sluice process on the proxy CPU against the same fake upstream, warmed up (at least {plan.VariantWarmupMinimum.TotalSeconds:0} s, until steady), then measured in {plan.Rounds} rounds of {plan.VariantDuration.TotalSeconds / plan.Rounds:0.#} s per scenario, the median kept. Ratios are against the plain passthrough Sluice of this run; added p99 is against the direct path's concurrency-1 p99."));
+        md.AppendLine(Invariant($"Each config runs in its own Sluice process on the proxy CPU against the same fake upstream, warmed up (at least {plan.VariantWarmupMinimum.TotalSeconds:0} s, until steady), then measured in {plan.Rounds} rounds of {plan.VariantDuration.TotalSeconds / plan.Rounds:0.#} s per scenario, the median kept. Ratios are against the plain passthrough in a fresh process, measured the same way just before the others (the main Sluice's row when that one did not run); added p99 is against the direct path's concurrency-1 p99."));
         md.AppendLine();
         md.AppendLine("| Sluice config | start-up | max req/s | × passthrough | c=1 p50 / p99 | added p99 | max streams/s | × passthrough | proxy CPU | RSS idle → 64-connection passthrough peak | errors |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -32,7 +32,9 @@ internal static class FeatureReport
         var single = TargetEvaluator.Find(report.Wrk, Scenarios.SingleConnection, "sluice");
         var direct = TargetEvaluator.Find(report.Wrk, Scenarios.SingleConnection, "direct");
         var main = report.Memory.FirstOrDefault(static m => m.Process == "sluice");
-        md.AppendLine(Invariant($"| plain passthrough (the main Sluice) | {report.Run.SluiceStartupMs:0} ms | {Count(passthrough)} | 1.00× | {Latency(single)} | {Added(single, direct)} | {Count(streams)} | 1.00× | {Cpu(passthrough)} | {(main is null ? "-" : $"{Format.Mb(main.PeakRssByPhase.GetValueOrDefault(Phases.Idle))} → {Format.Mb(main.PeakRssByPhase.GetValueOrDefault(Scenarios.Passthrough))}")} | {Errors(passthrough, streams, single)} |"));
+        var basePassthrough = FeatureTargets.Baseline(report, Scenarios.Passthrough);
+        var baseStreams = FeatureTargets.Baseline(report, Scenarios.StreamThroughput);
+        md.AppendLine(Invariant($"| plain passthrough (the main Sluice) | {report.Run.SluiceStartupMs:0} ms | {Count(passthrough)} | {RatioOf(passthrough, basePassthrough)} | {Latency(single)} | {Added(single, direct)} | {Count(streams)} | {RatioOf(streams, baseStreams)} | {Cpu(passthrough)} | {(main is null ? "-" : $"{Format.Mb(main.PeakRssByPhase.GetValueOrDefault(Phases.Idle))} → {Format.Mb(main.PeakRssByPhase.GetValueOrDefault(Scenarios.Passthrough))}")} | {Errors(passthrough, streams, single)} |"));
         foreach (var variant in report.Variants)
         {
             if (variant.Failure is not null)
@@ -44,7 +46,7 @@ internal static class FeatureReport
             var p = variant.Runs.FirstOrDefault(static r => r.Scenario == Scenarios.Passthrough);
             var s = variant.Runs.FirstOrDefault(static r => r.Scenario == Scenarios.StreamThroughput);
             var c = variant.Runs.FirstOrDefault(static r => r.Scenario == Scenarios.SingleConnection);
-            md.AppendLine(Invariant($"| {variant.Label} | {variant.StartupMs:0} ms | {Count(p)} | {RatioOf(p, passthrough)} | {Latency(c)} | {Added(c, direct)} | {Count(s)} | {RatioOf(s, streams)} | {Cpu(p)} | {Format.Mb(variant.IdleRss)} → {variant.DescribePassthroughPeak()} | {Errors(p, s, c)} |"));
+            md.AppendLine(Invariant($"| {variant.Label} | {variant.StartupMs:0} ms | {Count(p)} | {RatioOf(p, basePassthrough)} | {Latency(c)} | {Added(c, direct)} | {Count(s)} | {RatioOf(s, baseStreams)} | {Cpu(p)} | {Format.Mb(variant.IdleRss)} → {variant.DescribePassthroughPeak()} | {Errors(p, s, c)} |"));
         }
 
         md.AppendLine();

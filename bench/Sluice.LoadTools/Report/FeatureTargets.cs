@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sluice.LoadTools.Configs;
 
 namespace Sluice.LoadTools.Report;
 
@@ -28,7 +29,7 @@ internal static class FeatureTargets
         var ratio = governed!.Result.RequestsPerSecond / passthrough!.Result.RequestsPerSecond;
         var streams = Ratio(report, "governance", Scenarios.StreamThroughput);
         var errors = governed.Result.Errors.Total;
-        var note = Invariant($"{Format.Count(governed.Result.RequestsPerSecond)} req/s governed against {Format.Count(passthrough.Result.RequestsPerSecond)} plain, both on one proxy core; streams {Format.Ratio(streams)}.{(errors > 0 ? $" {errors} errors (429s?)." : string.Empty)}");
+        var note = Invariant($"{Format.Count(governed.Result.RequestsPerSecond)} req/s governed against {Format.Count(passthrough.Result.RequestsPerSecond)} plain, both fresh processes on one proxy core; streams {Format.Ratio(streams)}.{(errors > 0 ? $" {errors} errors (429s?)." : string.Empty)}");
         return TargetEvaluator.Judge(target, Format.Ratio(ratio), ratio >= 0.8 && errors == 0 ? TargetEvaluator.Met : TargetEvaluator.NotMet, note, passthrough, governed);
     }
 
@@ -90,11 +91,19 @@ internal static class FeatureTargets
         return new(target, measured, flat && errors == 0 ? TargetEvaluator.Met : TargetEvaluator.NotMet, note);
     }
 
-    /// <summary>The main Sluice's run of <paramref name="scenario"/> and the variant's, or why they cannot be compared.</summary>
+    /// <summary>
+    /// What variants are compared with for <paramref name="scenario"/>: the plain passthrough in a fresh process,
+    /// measured the same way just before them, when it ran; else the main Sluice's run.
+    /// </summary>
+    public static WrkRun? Baseline(BenchReport report, string scenario) =>
+        report.Variants.FirstOrDefault(static v => v.Key == SluiceVariant.PlainKey && v.Failure is null)?.Runs.FirstOrDefault(r => r.Scenario == scenario)
+        ?? TargetEvaluator.Find(report.Wrk, scenario, "sluice");
+
+    /// <summary>The baseline run of <paramref name="scenario"/> and the variant's, or why they cannot be compared.</summary>
     private static (WrkRun? Passthrough, WrkRun? Variant, string? Failure) Pair(BenchReport report, string key, string scenario)
     {
         var run = report.Variants.FirstOrDefault(v => v.Key == key);
-        var passthrough = TargetEvaluator.Find(report.Wrk, scenario, "sluice");
+        var passthrough = Baseline(report, scenario);
         var variant = run?.Runs.FirstOrDefault(r => r.Scenario == scenario);
         return run switch
         {
