@@ -7,7 +7,7 @@ namespace Sluice.Benchmarks;
 /// <summary>
 /// Micro-benchmarks of the passthrough path (body reading, model extraction, routing, body patching, SSE copying) and of
 /// the provider paths (request, response and stream translation, AWS event-stream decoding, SigV4 signing, Azure OpenAI)
-/// and of governance (API key check, rate limit, request costs, access log).
+/// and of governance (API key check, rate limit, request costs, access log) and token counting.
 /// Any BenchmarkDotNet arguments work, e.g. <c>--filter '*' --job short --inProcess</c>; bench/run.sh passes them.
 /// <c>--alloc-profile [direct|gateway] [stream]</c> samples what one request allocates, by type (<see cref="AllocationProfile"/>).
 /// </summary>

@@ -55,7 +55,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var address = IPAddress.Parse(options.Address);
         var port = options.Port ?? snapshot.ListenerPort ?? GatewayHostOptions.DefaultPort;
         var ready = new ReadinessState();
-        // The token counter for usage estimates loads in the background from now on (25 ms, 4.3 MB kept), so that
+        // The token counter for usage estimates loads in the background from now on (25 ms, 4.5 MB kept), so that
         // neither start-up nor, later, a request under load waits for it (see UsageEstimator.Load). A request that
         // needs it sooner waits for this load; a failure to load surfaces there too (the Lazy keeps the exception).
         _ = Task.Run(UsageEstimator.Load, CancellationToken.None);

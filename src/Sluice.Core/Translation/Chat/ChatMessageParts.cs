@@ -12,6 +12,29 @@ internal static class ChatMessageParts
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
     /// <summary>
+    /// The <c>function</c> object of a tool, a tool call or a tool choice (<paramref name="owner"/>, at
+    /// <paramref name="path"/>) and its <c>name</c>; a 400 naming the field that is missing or of another JSON type.
+    /// </summary>
+    public static TranslationResult Function(JsonElement owner, string path, out JsonElement function, out string name)
+    {
+        name = string.Empty;
+        function = Get(owner, "function");
+        if (function.ValueKind != JsonValueKind.Object)
+        {
+            return TranslationResult.WrongType(path + ".function", "an object", function);
+        }
+
+        var nameElement = Get(function, "name");
+        if (nameElement.ValueKind != JsonValueKind.String)
+        {
+            return TranslationResult.WrongType(path + ".function.name", "a string", nameElement);
+        }
+
+        name = nameElement.GetString()!;
+        return TranslationResult.Ok;
+    }
+
+    /// <summary>
     /// Splits a <c>data:image/png;base64,...</c> URL into the image format (png, jpeg, gif, webp) and its base64
     /// data. Providers that take image bytes cannot fetch remote URLs, so anything else is refused.
     /// </summary>

@@ -196,45 +196,38 @@ internal static class ChatMessageWalker
     /// <summary>One of an assistant's <c>tool_calls</c>: its id, function name and <c>arguments</c> (JSON object text) as a tool use block.</summary>
     private static TranslationResult ToolCall(JsonElement call, int index, int j, Utf8JsonWriter writer, ChatContentWriter blocks)
     {
+        var at = $"messages[{index}].tool_calls[{j}]";
         if (call.ValueKind != JsonValueKind.Object)
         {
-            return TranslationResult.WrongType(At(index, j, string.Empty), "an object", call);
+            return TranslationResult.WrongType(at, "an object", call);
         }
 
         var id = ChatMessageParts.Get(call, "id");
         if (id.ValueKind != JsonValueKind.String)
         {
-            return TranslationResult.WrongType(At(index, j, ".id"), "a string", id);
+            return TranslationResult.WrongType(at + ".id", "a string", id);
         }
 
-        var function = ChatMessageParts.Get(call, "function");
-        if (function.ValueKind != JsonValueKind.Object)
+        var result = ChatMessageParts.Function(call, at, out var function, out var name);
+        if (!result.Succeeded)
         {
-            return TranslationResult.WrongType(At(index, j, ".function"), "an object", function);
-        }
-
-        var name = ChatMessageParts.Get(function, "name");
-        if (name.ValueKind != JsonValueKind.String)
-        {
-            return TranslationResult.WrongType(At(index, j, ".function.name"), "a string", name);
+            return result;
         }
 
         var arguments = ChatMessageParts.Get(function, "arguments");
         if (!ChatMessageParts.IsMissing(arguments) && arguments.ValueKind != JsonValueKind.String)
         {
-            return TranslationResult.WrongType(At(index, j, ".function.arguments"), "a string (the arguments as JSON text)", arguments);
+            return TranslationResult.WrongType(at + ".function.arguments", "a string (the arguments as JSON text)", arguments);
         }
 
         var input = ChatMessageParts.ArgumentsObject(ChatMessageParts.IsMissing(arguments) ? null : arguments.GetString());
         if (input is null)
         {
-            return TranslationResult.Unsupported(At(index, j, ".function.arguments"), "must be a JSON object");
+            return TranslationResult.Unsupported(at + ".function.arguments", "must be a JSON object");
         }
 
-        blocks.ToolUse(writer, id.GetString()!, name.GetString()!, input);
+        blocks.ToolUse(writer, id.GetString()!, name, input);
         return TranslationResult.Ok;
-
-        static string At(int index, int j, string field) => $"messages[{index}].tool_calls[{j}]{field}";
     }
 
     private static TranslationResult ToolMessage(JsonElement message, int index, Utf8JsonWriter writer, ChatContentWriter blocks, ref bool toolResultsOpen)

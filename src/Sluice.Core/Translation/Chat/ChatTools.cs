@@ -78,20 +78,14 @@ internal static class ChatTools
 
             if (type.ValueEquals("function"))
             {
-                var function = ChatMessageParts.Get(choice, "function");
-                if (function.ValueKind != JsonValueKind.Object)
+                var result = ChatMessageParts.Function(choice, "tool_choice", out _, out var named);
+                if (!result.Succeeded)
                 {
-                    return TranslationResult.WrongType("tool_choice.function", "an object", function);
-                }
-
-                var named = ChatMessageParts.Get(function, "name");
-                if (named.ValueKind != JsonValueKind.String)
-                {
-                    return TranslationResult.WrongType("tool_choice.function.name", "a string", named);
+                    return result;
                 }
 
                 kind = ToolChoiceKind.Named;
-                name = named.GetString();
+                name = named;
             }
         }
 
@@ -120,16 +114,10 @@ internal static class ChatTools
             return TranslationResult.Unsupported($"tools[{i}]", "only tools of type function can be translated");
         }
 
-        var function = ChatMessageParts.Get(tool, "function");
-        if (function.ValueKind != JsonValueKind.Object)
+        var named = ChatMessageParts.Function(tool, $"tools[{i}]", out var function, out var name);
+        if (!named.Succeeded)
         {
-            return TranslationResult.WrongType($"tools[{i}].function", "an object", function);
-        }
-
-        var name = ChatMessageParts.Get(function, "name");
-        if (name.ValueKind != JsonValueKind.String)
-        {
-            return TranslationResult.WrongType($"tools[{i}].function.name", "a string", name);
+            return named;
         }
 
         var description = ChatMessageParts.Get(function, "description");
@@ -145,7 +133,7 @@ internal static class ChatTools
         }
 
         read = new ChatTool(
-            name.GetString()!,
+            name,
             ChatMessageParts.IsMissing(description) ? null : description.GetString(),
             ChatMessageParts.IsMissing(parameters) ? EmptySchema : parameters.GetRawText());
         return TranslationResult.Ok;

@@ -8,8 +8,8 @@ namespace Sluice.Usage.Tokenizing;
 
 /// <summary>
 /// A byte-pair vocabulary as compact as counting allows: every token's bytes in one array, one offset per rank, and an
-/// open-addressing table from the bytes to the rank. For o200k_base (199,998 tokens) that is 1.4 MB of bytes, 0.8 MB
-/// of offsets and 2 MB of table, where Microsoft.ML.Tokenizers keeps 42 MB (an encoder, a decoder and a string vocabulary,
+/// open-addressing table from the bytes to the rank. For o200k_base (199,998 tokens) that is 1.4 MB of bytes (in a 1.6 MB
+/// array, see <see cref="Builder.Build"/>), 0.8 MB of offsets and 2 MB of table, where Microsoft.ML.Tokenizers keeps 42 MB (an encoder, a decoder and a string vocabulary,
 /// with an object per token); see docs/design/2026-11-25-token-counter.md. Immutable once read, so safe to share.
 /// </summary>
 internal sealed class TokenRanks
