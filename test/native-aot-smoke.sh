@@ -2,7 +2,7 @@
 # Native AOT smoke test: publishes Sluice with PublishAot and drives the native binary end to end against its own
 # simulator (`sluice simulate`, also native): OpenAI passthrough, Azure OpenAI with an Entra ID token from
 # Azure.Identity's managed identity, AWS Bedrock (Converse, SigV4, event stream), client API keys, a token rate
-# limit, the access log, /metrics, bad input and a config error. The unit and functional tests run the JIT build;
+# limit, a CEL cost, the access log, /metrics, bad input and a config error. The unit and functional tests run the JIT build;
 # this keeps the trimmed, ahead-of-time compiled build honest (reflection the trimmer removed fails only here).
 #
 #   test/native-aot-smoke.sh              publish to a temp dir, then test
@@ -69,6 +69,7 @@ spec:
       backendRefs: [{name: bedrock}]
   llmRequestCosts:
     - {metadataKey: llm_total_token, type: TotalToken}
+    - {metadataKey: weighted, type: CEL, cel: "backend == 'openai.default' ? input_tokens + output_tokens * 4u : uint(size(model))"}
 ---
 apiVersion: aigateway.envoyproxy.io/v1beta1
 kind: AIServiceBackend
@@ -194,6 +195,17 @@ for _ in $(seq 40); do # the access log writes in 50 ms batches; a busy CI machi
 done
 [[ $(completed) -ge 8 ]] || fail "the access log lacks the completed requests ($(completed) of 8)"
 grep -q 'sk-smoke-client\|smoke-secret-key' "$work/access.jsonl" "$work/sluice.log" && fail "a secret appears in the access log or the log"
+# The CEL cost (TELUS's interpreter, which the trimmer must leave working): input + 4 x output on OpenAI, else the
+# length of the model name.
+python3 - "$work/access.jsonl" <<'PY' || fail "the CEL cost is wrong in the access log: $(grep -m1 openai-sim "$work/access.jsonl")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if '"Completed"' in l]
+assert len(lines) >= 8, len(lines)
+for l in lines:
+    u, cost = l, l["costs"]["weighted"]
+    expected = u["gen_ai.usage.input_tokens"] + 4 * u["gen_ai.usage.output_tokens"] if l["backend"] == "default/openai" else len(l["gen_ai.request.model"])
+    assert cost == expected, (cost, expected, l)
+PY
 
 # A stream the upstream cuts after 3 words: its usage is estimated with the o200k token counter, whose vocabulary
 # the trimmed build must still find (a data package's embedded resource, looked up by type name).
@@ -213,4 +225,4 @@ if "$sluice" run "$work/broken.yaml" --port 0 --admin-port 0 >"$work/broken.log"
 fi
 grep -q 'broken.yaml:5: AIGatewayRoute default/broken: spec.rules' "$work/broken.log" || fail "the config error does not name file, line, resource and field: $(cat "$work/broken.log")"
 
-echo "native-aot-smoke: passed (OpenAI, Azure OpenAI with Entra ID, Bedrock with SigV4; keys, rate limit, access log, a cut stream's estimate, metrics, bad input, config errors)"
+echo "native-aot-smoke: passed (OpenAI, Azure OpenAI with Entra ID, Bedrock with SigV4; keys, rate limit, CEL cost, access log, a cut stream's estimate, metrics, bad input, config errors)"

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Sluice.ClientAuth;
+using Sluice.Costs;
 using Sluice.Forwarding;
 using Sluice.LoadTools.Configs;
 using Sluice.LoadTools.Load;
@@ -40,6 +41,10 @@ public class GovernanceBenchmarks
     private ForwardingContext? _forwarding;
     private UsageTracker? _tracker;
     private long[] _costValues = [];
+    private CelCostExpression? _cel;
+
+    private const string Backend = "sim.default";
+    private const string CelPricing = "backend == 'azure.default' ? total_tokens : (input_tokens - cached_input_tokens) + cached_input_tokens / 10u + output_tokens * 4u";
 
     [GlobalSetup]
     public void Setup()
@@ -63,7 +68,8 @@ public class GovernanceBenchmarks
         _tracker.TeeBody(Answer);
         _tracker.CompleteBody();
         _usage = _tracker.Usage ?? throw new InvalidOperationException("the canned answer has no usage");
-        _costValues = _costs.Compute(_usage);
+        _costValues = _costs.Compute(_usage, Bodies.DefaultModel, Backend, out _);
+        _cel = CelCostExpression.TryCompile(CelPricing, out var error) ?? throw new InvalidOperationException(error);
     }
 
     [GlobalCleanup]
@@ -79,7 +85,15 @@ public class GovernanceBenchmarks
     public string? ApiKeyCheck() => _keys!.Find(SluiceConfigs.ClientKey);
 
     [Benchmark]
-    public long[] RequestCosts() => _costs.Compute(_usage);
+    public long[] RequestCosts() => _costs.Compute(_usage, Bodies.DefaultModel, Backend, out _);
+
+    /// <summary>One CEL cost (a pricing formula with a backend branch), as a route with <c>type: CEL</c> evaluates it per request.</summary>
+    [Benchmark]
+    public long CelCost()
+    {
+        _cel!.TryEvaluate(new CostInputs(_usage, Bodies.DefaultModel, Backend, "default/chat"), out var cost, out _);
+        return cost;
+    }
 
     [Benchmark]
     public async Task<bool> RateLimitAdmitAndSettle()

@@ -152,7 +152,11 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
 
                 if (usage.Usage is { } tokens)
                 {
-                    costs = rule.Costs.Compute(tokens);
+                    costs = rule.Costs.Compute(tokens, fields.Model, forwarding?.BackendRef.Backend.DottedName ?? "", out var costFailure);
+                    if (costFailure is not null)
+                    {
+                        LogCostFailed(rule.RouteName, costFailure);
+                    }
                 }
             }
             finally
@@ -183,6 +187,9 @@ internal sealed partial class GatewayRequestHandler(ConfigManager configs, Upstr
         metrics.RecordRejected(endpoint, model, context.Response.StatusCode, elapsed, context.Request.Headers);
         accessLog.WriteRejected(context, outcome, elapsed, model, route);
     }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "A CEL request cost of {Route} could not be computed, so it is not charged and the access log shows null: {Failure}")]
+    private partial void LogCostFailed(string route, string failure);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Path} model={Model} backend={Backend} status={Status} outcome={Outcome}")]
     private partial void LogRequest(string path, string model, string backend, int status, ForwardingOutcome outcome);

@@ -56,6 +56,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
         return new BackendModel
         {
             Name = $"{meta.Namespace}/{meta.Name}",
+            DottedName = $"{meta.Name}.{meta.Namespace}",
             Translator = translator,
             Endpoints = endpoints,
             Tls = tls,

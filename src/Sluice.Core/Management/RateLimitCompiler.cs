@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Sluice.Configuration.Parsing;
 using Sluice.Configuration.Resources;
 using Sluice.Configuration.Validation;
+using Sluice.Costs;
 using Sluice.Model;
 using Sluice.Routing;
 
@@ -15,25 +16,30 @@ namespace Sluice.Management;
 internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnlyList<LlmRequestCostConfig> globalCosts, DiagnosticBag diagnostics)
 {
     private readonly Dictionary<string, Regex?> _regexes = new(StringComparer.Ordinal);
+    private readonly CelCostCompiler _cel = new(diagnostics);
 
     public RequestCostsModel Costs(AIGatewayRouteConfig route)
     {
         var keys = new List<string>();
         var types = new List<LlmCostType>();
+        var expressions = new List<CelCostExpression?>();
+        var backends = BackendsOf(route);
         foreach (var cost in route.LlmRequestCosts)
         {
-            Add(cost, keys, types);
+            Add(cost, route, backends, keys, types, expressions);
         }
 
         foreach (var cost in globalCosts)
         {
             if (!keys.Contains(cost.MetadataKey))
             {
-                Add(cost, keys, types);
+                Add(cost, route, backends, keys, types, expressions);
             }
         }
 
-        return keys.Count == 0 ? RequestCostsModel.None : new RequestCostsModel([.. keys], [.. types]);
+        return keys.Count == 0
+            ? RequestCostsModel.None
+            : new RequestCostsModel([.. keys], [.. types], [.. expressions], $"{route.Meta.Namespace}/{route.Meta.Name}", backends);
     }
 
     public RateLimitPolicyModel? RateLimit(AIGatewayRouteConfig route, RequestCostsModel costs)
@@ -55,13 +61,42 @@ internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnl
         return rules.Count == 0 ? null : new RateLimitPolicyModel([.. rules]);
     }
 
-    private static void Add(LlmRequestCostConfig cost, List<string> keys, List<LlmCostType> types)
+    private void Add(LlmRequestCostConfig cost, AIGatewayRouteConfig route, string[] backends, List<string> keys, List<LlmCostType> types, List<CelCostExpression?> expressions)
     {
-        if (Enum.TryParse<LlmCostType>(cost.Type, out var type))
+        if (cost.Type == "CEL")
+        {
+            if (_cel.Compile(cost, route, backends) is { } expression)
+            {
+                keys.Add(cost.MetadataKey);
+                types.Add(LlmCostType.Cel);
+                expressions.Add(expression);
+            }
+        }
+        else if (Enum.TryParse<LlmCostType>(cost.Type, out var type))
         {
             keys.Add(cost.MetadataKey);
             types.Add(type);
+            expressions.Add(null);
         }
+    }
+
+    /// <summary>Every backend the route's rules name, as CEL's <c>backend</c> sees it (<c>name.namespace</c>).</summary>
+    private static string[] BackendsOf(AIGatewayRouteConfig route)
+    {
+        var names = new List<string>();
+        foreach (var rule in route.Rules)
+        {
+            foreach (var reference in rule.BackendRefs)
+            {
+                var name = $"{reference.Backend.Name}.{reference.Backend.NamespaceOr(route.Meta.Namespace)}";
+                if (!names.Contains(name))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
+        return names.Count == 0 ? [""] : [.. names];
     }
 
     private RateLimitRuleModel? Compile(BackendTrafficPolicyConfig policy, RateLimitRuleConfig rule, AIGatewayRouteConfig route, RequestCostsModel costs)
@@ -135,6 +170,7 @@ internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnl
         };
     }
 
+    /// <summary>A CEL cost that did not compile is left out of the route's costs; its error was reported already.</summary>
     private bool IsCel(AIGatewayRouteConfig route, string key) =>
         route.LlmRequestCosts.Any(c => c.MetadataKey == key && c.Type == "CEL") || globalCosts.Any(c => c.MetadataKey == key && c.Type == "CEL");
 

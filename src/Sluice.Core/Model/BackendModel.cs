@@ -10,6 +10,9 @@ internal sealed class BackendModel
 
     public required string Name { get; init; }
 
+    /// <summary>The name as Envoy AI Gateway gives it to CEL cost expressions (<c>backend</c>): <c>name.namespace</c>.</summary>
+    public string DottedName { get; init; } = "";
+
     public required BackendTranslator Translator { get; init; }
 
     public required IReadOnlyList<UpstreamEndpoint> Endpoints { get; init; }

@@ -55,7 +55,7 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
                 if (rule.ResponseCostIndex >= 0)
                 {
                     estimate ??= ReservationEstimate.For(body.Span, options.ReserveOutputTokens);
-                    reserved = estimate.Value.Of(costs.TypeAt(rule.ResponseCostIndex));
+                    reserved = costs.Reservation(rule.ResponseCostIndex, estimate.Value, model);
                 }
                 else
                 {
@@ -103,7 +103,7 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
         return new RateLimitAdmission(RateLimitDecision.Admitted, new RateLimitTicket([.. matched]));
     }
 
-    /// <summary>Charges the response costs (from <paramref name="costValues"/>, the route's costs of this request; empty when no usage is known).</summary>
+    /// <summary>Charges the response costs (from <paramref name="costValues"/>, the route's costs of this request; empty when no usage is known; <see cref="RequestCostsModel.Failed"/> for a CEL cost that failed).</summary>
     public async ValueTask CompleteAsync(RateLimitTicket ticket, long[] costValues)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
@@ -118,6 +118,11 @@ internal sealed class RateLimiter(IRateLimitStore globalStore, IRateLimitStore l
             var actual = rule.ResponseCostIndex >= 0
                 ? (rule.ResponseCostIndex < costValues.Length ? costValues[rule.ResponseCostIndex] : 0)
                 : rule.ResponseCostNumber;
+            if (actual == RequestCostsModel.Failed)
+            {
+                continue; // a CEL cost that failed for this response: nothing more is charged (a reservation stays)
+            }
+
             var window = RateLimitWindow.Start(now, rule.Unit);
 
             // Same window: settle the difference. A new window: the reservation stays with the old one, which has

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Sluice.Forwarding;
+using Sluice.Model;
 using Sluice.Translation;
 using Sluice.Usage;
 
@@ -106,7 +107,14 @@ internal sealed class AccessLog : IAsyncDisposable
             json.WriteStartObject("costs");
             for (var i = 0; i < costs.Length; i++)
             {
-                json.WriteNumber(keys[i], costs[i]);
+                if (costs[i] == RequestCostsModel.Failed)
+                {
+                    json.WriteNull(keys[i]); // a CEL cost that failed for this request (logged as a warning)
+                }
+                else
+                {
+                    json.WriteNumber(keys[i], costs[i]);
+                }
             }
 
             json.WriteEndObject();

@@ -153,6 +153,40 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CelCost_IsLoggedAndCharged_AndOneThatFailsIsNullAndNotCharged()
+    {
+        var rule = """
+            - limit: {requests: 250, unit: Day}
+              cost:
+                request: {from: Number, number: 0}
+                response: {from: Metadata, metadata: {namespace: io.envoy.ai_gateway, key: weighted}}
+            """;
+        var yaml = Yaml(_simulator.Port, rule).Replace(
+            "    - {metadataKey: llm_total_token, type: TotalToken}",
+            """
+                - {metadataKey: llm_total_token, type: TotalToken}
+                - {metadataKey: weighted, type: CEL, cel: "backend == 'openai.default' && model == 'gpt-4o-mini' ? output_tokens * 10u : 1000000u"}
+                - {metadataKey: per_reasoning, type: CEL, cel: "input_tokens / reasoning_tokens"}
+            """,
+            StringComparison.Ordinal);
+        await using var gateway = await GatewayUnderTest.StartAsync(yaml);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            using var response = await gateway.Client.SendAsync(Chat(stream: i % 2 == 0, completionTokens: 10));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync();
+            var costs = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(i))[i - 1]).RootElement.GetProperty("costs");
+            Assert.Equal(100, costs.GetProperty("weighted").GetInt64());
+            Assert.Equal(JsonValueKind.Null, costs.GetProperty("per_reasoning").ValueKind); // the simulator reports no reasoning tokens
+        }
+
+        using var refused = await gateway.Client.SendAsync(Chat(completionTokens: 10));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("300 of 250 per day", (await ReadError(refused)).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientDisconnectingMidStream_IsStillCharged()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(Yaml(_simulator.Port, OutputTokenRule(1)));
@@ -208,6 +242,9 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]); // 10 input tokens an hour: a few requests
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(gateway, Funky("tenant-b")));
+        var line = JsonDocument.Parse((await gateway.WaitForAccessLogAsync(1))[0]).RootElement;
+        var usage = (Input: line.GetProperty("gen_ai.usage.input_tokens").GetInt64(), Output: line.GetProperty("gen_ai.usage.output_tokens").GetInt64());
+        Assert.Equal(usage.Input + (usage.Output * 4), line.GetProperty("costs").GetProperty("llm_weighted_token").GetInt64()); // the example's CEL cost
     }
 
     internal static async Task<HttpStatusCode> StatusAsync(GatewayUnderTest gateway, HttpRequestMessage request)

@@ -1,4 +1,5 @@
 using Sluice.Configuration.Resources;
+using Sluice.Configuration.Validation;
 using Sluice.Model;
 using Sluice.TestSupport;
 
@@ -175,8 +176,9 @@ public sealed class RateLimitConfigTests : IDisposable
     {
         var costs = new RequestCostsModel(["i", "c", "cc", "o", "r", "t"], [LlmCostType.InputToken, LlmCostType.CachedInputToken, LlmCostType.CacheCreationInputToken, LlmCostType.OutputToken, LlmCostType.ReasoningToken, LlmCostType.TotalToken]);
 
-        Assert.Equal([10, 4, 2, 7, 3, 17], costs.Compute(new Usage.TokenUsage(10, 4, 2, 7, 3, 17)));
-        Assert.Empty(RequestCostsModel.None.Compute(new Usage.TokenUsage(1, 0, 0, 1, 0, 2)));
+        Assert.Equal([10, 4, 2, 7, 3, 17], costs.Compute(new Usage.TokenUsage(10, 4, 2, 7, 3, 17), "gpt-4o-mini", "gpt.default", out var failure));
+        Assert.Null(failure);
+        Assert.Empty(RequestCostsModel.None.Compute(new Usage.TokenUsage(1, 0, 0, 1, 0, 2), "gpt-4o-mini", "gpt.default", out _));
     }
 
     public static TheoryData<string, string> RateLimitErrors() => new()
@@ -249,7 +251,14 @@ public sealed class RateLimitConfigTests : IDisposable
 
     public static TheoryData<string, string> CostErrors() => new()
     {
-        { "- {metadataKey: smart, type: CEL, cel: 'input_tokens == uint(3) ? 100000000 : 0'}", "routes.yaml:9: AIGatewayRoute default/chat: spec.llmRequestCosts[0].cel: metadataKey 'smart': CEL cost expressions need a CEL library that is not available to Sluice yet" },
+        { "- {metadataKey: smart, type: CEL, cel: 'input_tokens >'}", "routes.yaml:9: AIGatewayRoute default/chat: spec.llmRequestCosts[0].cel: metadataKey 'smart': the CEL expression does not parse: Line 1:14 mismatched input '<EOF>'" },
+        { "- {metadataKey: smart, type: CEL}", "routes.yaml:9: AIGatewayRoute default/chat: spec.llmRequestCosts[0].cel: metadataKey 'smart': type CEL needs a cel expression" },
+        { "- {metadataKey: smart, type: CEL, cel: ''}", "spec.llmRequestCosts[0].cel: metadataKey 'smart': type CEL needs a cel expression" },
+        { "- {metadataKey: smart, type: CEL, cel: 'input_tokens + output_token'}", "spec.llmRequestCosts[0].cel: metadataKey 'smart' of AIGatewayRoute default/chat: the CEL expression fails: Undeclared reference to 'output_token' in container ''. (the variables are model, backend, route_name, input_tokens" },
+        { "- {metadataKey: smart, type: CEL, cel: 'input_tokens + output_tokens * 0.5'}", "metadataKey 'smart' of AIGatewayRoute default/chat: the CEL expression fails: No overload exists to MULTIPLY uint64 and type 'System.Double'. (the token variables are uints: write output_tokens * 6u, or uint(double(cached_input_tokens) * 0.1) for a fraction)" },
+        { "- {metadataKey: smart, type: CEL, cel: 'double(total_tokens) * 1.5'}", "metadataKey 'smart' of AIGatewayRoute default/chat: the CEL expression fails: it returned a double 7.5; a cost must be an int or a uint (wrap a double in uint(...))" },
+        { "- {metadataKey: smart, type: CEL, cel: \"model == 'gpt-4o-mini' ? output_tokens * 0.5 : total_tokens\"}", "the CEL expression fails (model 'gpt-4o-mini', backend 'gpt.default'): No overload exists to MULTIPLY" },
+        { "- {metadataKey: smart, type: CEL, cel: \"backend == 'gpt.default' ? 'x' : total_tokens\"}", "the CEL expression fails: it returned a string 'x'" },
         { "- {metadataKey: x, type: Tokens}", "spec.llmRequestCosts[0].type: 'Tokens' must be one of InputToken, CachedInputToken, CacheCreationInputToken, OutputToken, ReasoningToken, TotalToken or CEL" },
         { "- {metadataKey: x}", "spec.llmRequestCosts[0].type: is required" },
         { "- {type: InputToken}", "spec.llmRequestCosts[0].metadataKey: is required" },
@@ -268,23 +277,94 @@ public sealed class RateLimitConfigTests : IDisposable
     }
 
     [Fact]
-    public void GlobalCelCost_IsAnErrorNamingTheGatewayConfigAndKey()
+    public void CelCosts_CompileWithTheRoutesTokenCosts_AndTheirValueDependentFailuresWaitForRequests()
+    {
+        var costs = """
+            - {metadataKey: in, type: InputToken}
+            - {metadataKey: weighted, type: CEL, cel: "(input_tokens - cached_input_tokens) + cached_input_tokens / 10u + output_tokens * 6u"}
+            - {metadataKey: ratio, type: CEL, cel: "input_tokens / reasoning_tokens"}
+            """;
+        var (snapshot, diagnostics) = _fixture.Load(Config("global: {rules: [{limit: {requests: 1, unit: Hour}, cost: {response: {from: Metadata, metadata: {namespace: io.envoy.ai_gateway, key: weighted}}}}]}", costs: costs));
+
+        ConfigFixture.AssertNoErrors(diagnostics);
+        var rule = snapshot!.Routes.Match("gpt-4o-mini", new Microsoft.AspNetCore.Http.HeaderDictionary(), null)!;
+        Assert.Equal([LlmCostType.InputToken, LlmCostType.Cel, LlmCostType.Cel], [rule.Costs.TypeAt(0), rule.Costs.TypeAt(1), rule.Costs.TypeAt(2)]);
+        Assert.Equal(1, rule.RateLimit!.Rules[0].ResponseCostIndex);
+
+        var values = rule.Costs.Compute(new Usage.TokenUsage(100, 40, 0, 30, 0, 130), "gpt-4o-mini", "gpt.default", out var failure);
+
+        Assert.Equal([100, 60 + 4 + 180, RequestCostsModel.Failed], values);
+        Assert.Equal("metadataKey 'ratio': Cannot divide value by zero.", failure);
+    }
+
+    [Fact]
+    public void GlobalCelCost_AppliesToEveryRoute_AndReadsTheRouteAndBackendItServes()
     {
         var yaml = Yaml.Minimal() + """
 
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: gw
+              namespace: default
+              annotations: {aigateway.envoyproxy.io/gateway-config: costs}
+            spec: {listeners: [{name: http, protocol: HTTP, port: 1975}]}
             ---
             apiVersion: aigateway.envoyproxy.io/v1beta1
             kind: GatewayConfig
             metadata: {name: costs, namespace: default}
             spec:
               globalLLMRequestCosts:
-                - {metadataKey: billed, type: CEL, cel: "input_tokens + output_tokens"}
+                - {metadataKey: billed, type: CEL, cel: "route_name + '|' + backend == 'default/chat|gpt.default' ? input_tokens + output_tokens : 0u"}
+            """;
+
+        var (snapshot, diagnostics) = _fixture.Load(yaml);
+
+        ConfigFixture.AssertNoErrors(diagnostics);
+        var costs = snapshot!.Routes.Match("gpt-4o-mini", new Microsoft.AspNetCore.Http.HeaderDictionary(), null)!.Costs;
+        Assert.Equal(["billed"], costs.Keys);
+        Assert.Equal([5], costs.Compute(new Usage.TokenUsage(2, 0, 0, 3, 0, 5), "gpt-4o-mini", "gpt.default", out _));
+        Assert.Equal([0], costs.Compute(new Usage.TokenUsage(2, 0, 0, 3, 0, 5), "gpt-4o-mini", "other.default", out _));
+    }
+
+    [Fact]
+    public void BrokenGlobalCelCost_IsOneErrorNamingTheGatewayConfigAndKey_HoweverManyRoutesUseIt()
+    {
+        var yaml = Yaml.Minimal() + """
+
+            ---
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: AIGatewayRoute
+            metadata: {name: second, namespace: default}
+            spec:
+              rules:
+                - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: other}]}]
+                  backendRefs: [{name: gpt}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: gw
+              namespace: default
+              annotations: {aigateway.envoyproxy.io/gateway-config: costs}
+            spec: {listeners: [{name: http, protocol: HTTP, port: 1975}]}
+            ---
+            apiVersion: aigateway.envoyproxy.io/v1beta1
+            kind: GatewayConfig
+            metadata: {name: costs, namespace: default}
+            spec:
+              globalLLMRequestCosts:
+                - {metadataKey: billed, type: CEL, cel: "input_tokens + outptu_tokens"}
             """;
 
         var (snapshot, diagnostics) = _fixture.Load(yaml);
 
         Assert.Null(snapshot);
-        ConfigFixture.AssertHasError(diagnostics, "GatewayConfig default/costs: spec.globalLLMRequestCosts[0].cel: metadataKey 'billed': CEL cost expressions need a CEL library");
+        var errors = diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static e => e.ToString()).ToList();
+        var error = Assert.Single(errors, static e => e.Contains("billed", StringComparison.Ordinal));
+        Assert.Contains("GatewayConfig default/costs: spec.globalLLMRequestCosts[0].cel: metadataKey 'billed' of AIGatewayRoute default/", error, StringComparison.Ordinal);
+        Assert.Contains("Undeclared reference to 'outptu_tokens'", error, StringComparison.Ordinal);
     }
 
     private static string Indent(string text, int spaces)

@@ -109,6 +109,29 @@ public sealed class RateLimiterTests
     }
 
     [Fact]
+    public async Task CelReservation_TakesTheLargestCostOverTheRoutesBackends_AndAFailedCelCostChargesNoMore()
+    {
+        using var limiter = Limiter(reservation: true);
+        var expression = Sluice.Costs.CelCostExpression.TryCompile("backend == 'dear.default' ? output_tokens * 10u : output_tokens", out _)!;
+        var costs = new RequestCostsModel(["cel"], [LlmCostType.Cel], [expression], "default/chat", ["cheap.default", "dear.default"]);
+        var rule = Rule(limit: 500, requestCost: 0, responseIndex: 0);
+        const string body = """{"model":"m","max_tokens":40,"messages":[{"role":"user","content":"Hi"}]}""";
+        var policy = new RateLimitPolicyModel([rule]);
+
+        var first = await limiter.AdmitAsync(policy, costs, new HeaderDictionary(), "m", Body(body)); // 400 reserved (dear)
+        var second = await limiter.AdmitAsync(policy, costs, new HeaderDictionary(), "m", Body(body)); // 400 < 500: admitted, 800
+        Assert.Equal(RateLimitDecision.Admitted, second.Decision);
+        Assert.Equal(RateLimitDecision.Limited, (await limiter.AdmitAsync(policy, costs, new HeaderDictionary(), "m", Body(body))).Decision);
+
+        await limiter.CompleteAsync(first.Ticket!, [7]); // served by the cheap backend: 7, so 393 given back
+        await limiter.CompleteAsync(second.Ticket!, [RequestCostsModel.Failed]); // unknown cost: the 400 reserved stay
+
+        var probe = await Admit(limiter, Rule(limit: 100, requestCost: 0, responseIndex: 0), body: body);
+        Assert.Equal(RateLimitDecision.Limited, probe.Decision);
+        Assert.Equal(407, probe.Refusal!.Used);
+    }
+
+    [Fact]
     public async Task Reservation_WithoutMaxTokens_ReservesTheConfiguredDefault()
     {
         using var limiter = Limiter(reservation: true);

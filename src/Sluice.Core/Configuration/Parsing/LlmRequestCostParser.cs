@@ -4,7 +4,7 @@ namespace Sluice.Configuration.Parsing;
 
 /// <summary>
 /// <c>llmRequestCosts</c> (AIGatewayRoute) and <c>globalLLMRequestCosts</c> (GatewayConfig): a metadataKey and a
-/// token type per entry. CEL entries are an error until a maintained .NET CEL library is available.
+/// token type or a CEL expression per entry.
 /// </summary>
 internal static class LlmRequestCostParser
 {
@@ -33,8 +33,13 @@ internal static class LlmRequestCostParser
 
             if (type == "CEL")
             {
-                cost.Diagnostics.Error(cost.LocationOf("cel"), $"metadataKey '{key}': CEL cost expressions need a CEL library that is not available to Sluice yet; use a token type ({string.Join(", ", TokenTypes)})");
-                costs.Add(new LlmRequestCostConfig(key, type, cel, cost.Location)); // kept so rate limits naming it report nothing more
+                // Compiled (and checked) by Management's RateLimitCompiler, which reports errors at the cel field.
+                if (string.IsNullOrWhiteSpace(cel))
+                {
+                    cost.Diagnostics.Error(cost.LocationOf("cel"), $"metadataKey '{key}': type CEL needs a cel expression, for example \"input_tokens + output_tokens * 4u\"");
+                }
+
+                costs.Add(new LlmRequestCostConfig(key, type, cel, cost.LocationOf("cel")));
                 continue;
             }
 
