@@ -20,6 +20,9 @@ apt_install() { # why package...
 # The Redis rate-limit tests start their own redis-server (a free port, a temp dir) and kill it afterwards.
 command -v redis-server >/dev/null 2>&1 || apt_install "the Redis rate-limit tests" redis-server
 
+# The Native AOT smoke test makes its JWT signing key with openssl.
+command -v openssl >/dev/null 2>&1 || apt_install "the Native AOT smoke test" openssl
+
 # The Native AOT smoke test links with the system's C toolchain (Native AOT needs clang or gcc, and zlib).
 if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
   apt_install "the Native AOT smoke test" gcc zlib1g-dev
