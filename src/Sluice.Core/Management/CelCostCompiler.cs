@@ -61,7 +61,8 @@ internal sealed class CelCostCompiler(DiagnosticBag diagnostics)
                     if (_reported.Add((expression.Text, failure.Reason)))
                     {
                         var with = model.Length == 0 ? "" : $" (model '{model}', backend '{backend}')";
-                        diagnostics.Error(cost.Location, $"metadataKey '{cost.MetadataKey}' of AIGatewayRoute {routeName}: the CEL expression fails{with}: {failure.Reason}");
+                        var of = cost.Location.Resource == $"AIGatewayRoute {routeName}" ? "" : $" of AIGatewayRoute {routeName}"; // a global's error names the route
+                        diagnostics.Error(cost.Location, $"metadataKey '{cost.MetadataKey}'{of}: the CEL expression fails{with}: {failure.Reason}");
                     }
 
                     return false;
