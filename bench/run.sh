@@ -130,6 +130,10 @@ if [[ $aot == yes && -x $out/sluice-aot/sluice ]]; then
 fi
 dotnet build bench/Sluice.LoadTools -c Release --artifacts-path "$artifacts" --nologo -v q >&2
 loadtools="$artifacts/bin/Sluice.LoadTools/release/Sluice.LoadTools.dll"
+# The bare .NET forwarder (Kestrel in, HttpClient out, no Sluice code): a reference path at passthrough and
+# concurrency 1, so the report can tell what the .NET stack costs on this machine from what Sluice's code adds.
+dotnet build bench/Sluice.BareForwarder -c Release --artifacts-path "$artifacts" --nologo -v q >&2
+bare_args=(--bare-forwarder "$artifacts/bin/Sluice.BareForwarder/release/Sluice.BareForwarder.dll")
 
 # 3. Micro-benchmarks first, while nothing else of ours runs. In-process toolchain (no extra build per benchmark).
 # A micro-benchmark failure (say, an internal API that moved under src/) is reported, and the load harness still
@@ -171,5 +175,5 @@ else
   launcher=(taskset -c 0)
 fi
 "${launcher[@]}" dotnet "$loadtools" "$mode" --bench-dir "$bench" --sluice "$out/sluice/sluice" \
-  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}" "${portkey_args[@]}" "${aot_args[@]}"
+  --results "$bench/results" "${cpus[@]}" "${micro_args[@]}" "${soak[@]}" "${portkey_args[@]}" "${aot_args[@]}" "${bare_args[@]}"
 exit "$micro_status"

@@ -18,6 +18,9 @@ internal sealed record Arguments(
     /// <summary>Sluice published with Native AOT (<c>--sluice-aot</c>), measured as one more variant; null without it.</summary>
     public string? SluiceAotExecutable { get; init; }
 
+    /// <summary>The built bench/Sluice.BareForwarder assembly (<c>--bare-forwarder</c>), a reference path; null without it.</summary>
+    public string? BareForwarderAssembly { get; init; }
+
     public static Arguments? Parse(string[] args)
     {
         var plan = BenchPlan.Full;
@@ -46,11 +49,11 @@ internal sealed record Arguments(
                     environment[name] = value;
                     i++;
                     break;
-                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--sluice-aot" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" or "--portkey" when i + 1 < args.Length:
+                case "--bench-dir" or "--sluice-access-log" or "--sluice" or "--sluice-aot" or "--results" or "--micro" or "--load-cpus" or "--proxy-cpus" or "--portkey" or "--bare-forwarder" when i + 1 < args.Length:
                     values[args[i]] = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--sluice-aot FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--portkey DIR | --no-portkey] [--soak-segments N]");
+                    Console.Error.WriteLine($"unknown argument: {args[i]}\nusage: Sluice.LoadTools [--quick|--full] [--bench-dir DIR] [--sluice FILE] [--sluice-aot FILE] [--results DIR] [--micro DIR] [--load-cpus LIST] [--proxy-cpus LIST] [--sluice-access-log stdout|off|PATH] [--sluice-env NAME=VALUE]... [--portkey DIR | --no-portkey] [--bare-forwarder DLL] [--soak-segments N]");
                     return null;
             }
         }
@@ -70,6 +73,13 @@ internal sealed record Arguments(
             return null;
         }
 
+        var bare = values.GetValueOrDefault("--bare-forwarder") is { } barePath ? Path.GetFullPath(barePath) : null;
+        if (bare is not null && !File.Exists(bare))
+        {
+            Console.Error.WriteLine($"no bare forwarder at {bare} (--bare-forwarder): build bench/Sluice.BareForwarder first (bench/run.sh does), or leave the option out");
+            return null;
+        }
+
         if (soakSegments is { } count)
         {
             plan = plan with { SoakSegments = count };
@@ -81,6 +91,7 @@ internal sealed record Arguments(
         {
             PortkeyDirectory = portkey ? Path.GetFullPath(values.GetValueOrDefault("--portkey") ?? Path.Combine(bench, ".out", "portkey")) : null,
             SluiceAotExecutable = aot,
+            BareForwarderAssembly = bare,
         };
     }
 }

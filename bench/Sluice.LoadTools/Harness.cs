@@ -43,7 +43,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
 
         memory.Phase = Phases.Warmup;
         var streamBody = await File.ReadAllBytesAsync(bodies.Stream, cancellationToken);
-        foreach (var path in lab.Paths)
+        foreach (var path in lab.PathsWithReference)
         {
             cancellationToken.ThrowIfCancellationRequested();
             _warmup.Add(await WarmUpAsync(path, bodies.Chat, cancellationToken));
@@ -53,7 +53,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
         }
 
         memory.Phase = Scenarios.Passthrough;
-        await MeasureRoundsAsync(Scenarios.Passthrough, path => new WrkRequest(path.ChatUrl, bodies.Chat, plan.MaxThroughputConnections, plan.MaxThroughputDuration), HigherRate, cancellationToken);
+        await MeasureRoundsAsync(Scenarios.Passthrough, lab.PathsWithReference, path => new WrkRequest(path.ChatUrl, bodies.Chat, plan.MaxThroughputConnections, plan.MaxThroughputDuration), HigherRate, _wrkRuns, cancellationToken);
 
         memory.Phase = Scenarios.FixedRate;
         foreach (var rate in plan.FixedRates)
@@ -67,7 +67,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
         }
 
         memory.Phase = Scenarios.SingleConnection;
-        await MeasureRoundsAsync(Scenarios.SingleConnection, path => new WrkRequest(path.ChatUrl, bodies.Chat, 1, plan.SingleConnectionDuration), LowerP99, cancellationToken);
+        await MeasureRoundsAsync(Scenarios.SingleConnection, lab.PathsWithReference, path => new WrkRequest(path.ChatUrl, bodies.Chat, 1, plan.SingleConnectionDuration), LowerP99, _wrkRuns, cancellationToken);
 
         if (plan.LargeBodyDuration is { } largeDuration)
         {
@@ -184,7 +184,7 @@ internal sealed partial class Harness(BenchPlan plan, Lab lab, Wrk wrk, MemoryMo
         // nginx needs no warm-up and the direct path's upstream warms up under every path's load: three rounds each.
         var isSluice = path == lab.Sluice || sluiceMinimum is not null;
         var isPortkey = path == lab.Portkey;
-        var untilSteady = isSluice || isPortkey;
+        var untilSteady = isSluice || isPortkey || path == lab.Bare; // the bare forwarder has a JIT to warm up too
         var minimum = isSluice ? sluiceMinimum ?? plan.SluiceWarmupMinimum : TimeSpan.Zero;
         var maximum = isPortkey ? plan.PortkeyWarmupMaximum : plan.WarmupMaximum;
         var rounds = new List<double>();

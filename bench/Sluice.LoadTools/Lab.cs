@@ -30,6 +30,9 @@ internal sealed record LabOptions(
 
     /// <summary>Sluice published with Native AOT, for the variant that measures it; null without it.</summary>
     public string? SluiceAotExecutable { get; init; }
+
+    /// <summary>bench/Sluice.BareForwarder's assembly, started as a reference path (<see cref="Lab.Bare"/>); null without it.</summary>
+    public string? BareForwarderAssembly { get; init; }
 }
 
 /// <summary>
@@ -58,6 +61,16 @@ internal sealed class Lab : IAsyncDisposable
 
     public IReadOnlyList<PathUnderTest> Paths => Portkey is null ? [Direct, Nginx, Sluice] : [Direct, Nginx, Sluice, Portkey];
 
+    /// <summary>
+    /// The least a .NET reverse proxy can be (bench/Sluice.BareForwarder: Kestrel in, HttpClient out, nothing else),
+    /// with Sluice's runtime settings, on the proxy CPU. Measured only where it answers a question, passthrough and
+    /// concurrency 1: what the .NET stack costs before any Sluice code runs. Null when not built.
+    /// </summary>
+    public PathUnderTest? Bare { get; private set; }
+
+    /// <summary><see cref="Paths"/> and the bare forwarder, for the scenarios that measure it.</summary>
+    public IReadOnlyList<PathUnderTest> PathsWithReference => Bare is null ? Paths : [.. Paths, Bare];
+
     public int UpstreamPid { get; private set; }
 
     /// <summary>The fake upstream's port, for the configs of extra Sluice processes.</summary>
@@ -70,7 +83,7 @@ internal sealed class Lab : IAsyncDisposable
         {
             lock (_extraPids)
             {
-                return [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids, .. Portkey?.ProxyPids ?? [], .. _extraPids];
+                return [UpstreamPid, .. Nginx.ProxyPids, .. Sluice.ProxyPids, .. Portkey?.ProxyPids ?? [], .. Bare?.ProxyPids ?? [], .. _extraPids];
             }
         }
     }
@@ -140,6 +153,14 @@ internal sealed class Lab : IAsyncDisposable
         var main = await StartSluiceAsync("sluice", "Sluice", SluiceConfigs.Passthrough(upstreamPort));
         SluiceStartupMs = main.StartupMs;
         Sluice = main.Path;
+
+        if (Options.BareForwarderAssembly is { } bareAssembly)
+        {
+            var barePort = FreePort();
+            var bare = Start("bare", "dotnet", [bareAssembly, "--port", Text(barePort), "--upstream", $"http://127.0.0.1:{upstreamPort}"], Options.ProxyCpus);
+            await WaitReadyAsync(http, bare, new Uri($"http://127.0.0.1:{barePort}/health")); // the upstream's, forwarded
+            Bare = new PathUnderTest("bare", ".NET bare forwarder", new Uri($"http://127.0.0.1:{barePort}/v1/chat/completions"), [bare.Pid]);
+        }
 
         if (Options.Portkey is { } portkey)
         {

@@ -19,6 +19,8 @@ using Sluice.LoadTools.Report;
 //   --soak-segments N         soak segments (a minute each in the full plan); 0 skips the soak
 //   --portkey DIR | --no-portkey   the npm prefix Portkey's gateway is installed in (default
 //                             <bench-dir>/.out/portkey; measured as a fourth path when there), or none
+//   --bare-forwarder DLL      bench/Sluice.BareForwarder's assembly: a reference path at passthrough and
+//                             concurrency 1 (what the .NET stack costs without Sluice's code); optional
 if (args is ["--render", var reportPath])
 {
     // Re-evaluates the targets of a stored run and renders it again (after a fix to the report code).
@@ -74,7 +76,7 @@ var portkeyLookup = arguments.PortkeyDirectory is null
     : await PortkeyGateway.LocateAsync(arguments.BenchDirectory, arguments.PortkeyDirectory);
 
 var clock = Stopwatch.StartNew();
-var lab = await Lab.StartAsync(new LabOptions(arguments.SluiceExecutable, arguments.BenchDirectory, workDirectory, loadCpus, proxyCpus, sluiceArguments, arguments.SluiceEnvironment) { Portkey = portkeyLookup.Install, SluiceAotExecutable = arguments.SluiceAotExecutable });
+var lab = await Lab.StartAsync(new LabOptions(arguments.SluiceExecutable, arguments.BenchDirectory, workDirectory, loadCpus, proxyCpus, sluiceArguments, arguments.SluiceEnvironment) { Portkey = portkeyLookup.Install, SluiceAotExecutable = arguments.SluiceAotExecutable, BareForwarderAssembly = arguments.BareForwarderAssembly });
 AppDomain.CurrentDomain.ProcessExit += (_, _) => lab.DisposeAsync().AsTask().GetAwaiter().GetResult();
 Harness harness;
 IReadOnlyList<MemoryFigures> memory;

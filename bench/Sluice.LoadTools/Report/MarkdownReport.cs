@@ -7,8 +7,8 @@ namespace Sluice.LoadTools.Report;
 /// <summary>Renders a <see cref="BenchReport"/> as the markdown tables docs/benchmarks.md keeps.</summary>
 internal static class MarkdownReport
 {
-    private static readonly string[] PathOrder = ["direct", "nginx", "sluice", "portkey"];
-    private static readonly Dictionary<string, string> Labels = new() { ["direct"] = "direct (no proxy)", ["nginx"] = "nginx", ["sluice"] = "Sluice", ["portkey"] = "Portkey" };
+    private static readonly string[] PathOrder = ["direct", "nginx", "sluice", "portkey", "bare"];
+    private static readonly Dictionary<string, string> Labels = new() { ["direct"] = "direct (no proxy)", ["nginx"] = "nginx", ["sluice"] = "Sluice", ["portkey"] = "Portkey", ["bare"] = ".NET bare forwarder" };
 
     public static string Render(BenchReport report)
     {
@@ -122,6 +122,12 @@ internal static class MarkdownReport
                 : $"{Format.Us(run.Result.Latency.P50 - direct.Result.Latency.P50, signed: true)} | {Format.Us(run.Result.Latency.P99 - direct.Result.Latency.P99, signed: true)}";
             var latency = run.Result.Latency;
             md.AppendLine(CultureInfo.InvariantCulture, $"| {Label(run)} | {Format.Count(run.Result.RequestsPerSecond)} | {Format.Us(latency.P50)} | {Format.Us(latency.P90)} | {Format.Us(latency.P99)} | {Format.Us(latency.P999)} | {added} |");
+        }
+
+        if (runs.Any(static r => r.Path == "bare"))
+        {
+            md.AppendLine();
+            md.AppendLine("The .NET bare forwarder is a reference, not a peer (bench/Sluice.BareForwarder): Kestrel in, HttpClient out, headers and body copied, Sluice's runtime settings, no Sluice code. What it adds is what the .NET server and client stack costs on this machine; what Sluice adds beyond it is Sluice's.");
         }
 
         md.AppendLine();
