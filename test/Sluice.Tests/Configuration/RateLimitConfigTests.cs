@@ -300,24 +300,7 @@ public sealed class RateLimitConfigTests : IDisposable
     [Fact]
     public void GlobalCelCost_AppliesToEveryRoute_AndReadsTheRouteAndBackendItServes()
     {
-        var yaml = Yaml.Minimal() + """
-
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: gw
-              namespace: default
-              annotations: {aigateway.envoyproxy.io/gateway-config: costs}
-            spec: {listeners: [{name: http, protocol: HTTP, port: 1975}]}
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: GatewayConfig
-            metadata: {name: costs, namespace: default}
-            spec:
-              globalLLMRequestCosts:
-                - {metadataKey: billed, type: CEL, cel: "route_name + '|' + backend == 'default/chat|gpt.default' ? input_tokens + output_tokens : 0u"}
-            """;
+        var yaml = Yaml.Minimal() + GlobalCosts("""- {metadataKey: billed, type: CEL, cel: "route_name + '|' + backend == 'default/chat|gpt.default' ? input_tokens + output_tokens : 0u"}""");
 
         var (snapshot, diagnostics) = _fixture.Load(yaml);
 
@@ -341,22 +324,7 @@ public sealed class RateLimitConfigTests : IDisposable
               rules:
                 - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: other}]}]
                   backendRefs: [{name: gpt}]
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: gw
-              namespace: default
-              annotations: {aigateway.envoyproxy.io/gateway-config: costs}
-            spec: {listeners: [{name: http, protocol: HTTP, port: 1975}]}
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: GatewayConfig
-            metadata: {name: costs, namespace: default}
-            spec:
-              globalLLMRequestCosts:
-                - {metadataKey: billed, type: CEL, cel: "input_tokens + outptu_tokens"}
-            """;
+            """ + GlobalCosts("""- {metadataKey: billed, type: CEL, cel: "input_tokens + outptu_tokens"}""");
 
         var (snapshot, diagnostics) = _fixture.Load(yaml);
 
@@ -366,6 +334,26 @@ public sealed class RateLimitConfigTests : IDisposable
         Assert.Contains("GatewayConfig default/costs: spec.globalLLMRequestCosts[0].cel: metadataKey 'billed' of AIGatewayRoute default/", error, StringComparison.Ordinal);
         Assert.Contains("Undeclared reference to 'outptu_tokens'", error, StringComparison.Ordinal);
     }
+
+    /// <summary>A Gateway naming GatewayConfig "costs", whose globalLLMRequestCosts is the one <paramref name="entry"/>.</summary>
+    private static string GlobalCosts(string entry) => $$"""
+
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: gw
+          namespace: default
+          annotations: {aigateway.envoyproxy.io/gateway-config: costs}
+        spec: {listeners: [{name: http, protocol: HTTP, port: 1975}]}
+        ---
+        apiVersion: aigateway.envoyproxy.io/v1beta1
+        kind: GatewayConfig
+        metadata: {name: costs, namespace: default}
+        spec:
+          globalLLMRequestCosts:
+            {{entry}}
+        """;
 
     private static string Indent(string text, int spaces)
     {
