@@ -47,6 +47,8 @@ public sealed class CelCostExpressionTests
     [InlineData("route_name == 'default/chat' ? 7 : 0", 7)]
     [InlineData("model.startsWith('gpt') ? 1 : 2", 1)]
     [InlineData("size(model)", 6)]
+    [InlineData("(input_tokens - cached_input_tokens) + cached_input_tokens / 10u + uint(double(cache_creation_input_tokens) * 1.25) + output_tokens * 4u", 194)] // docs/rate-limiting.md
+    [InlineData("backend == 'azure-gpt4.default' ? total_tokens * 2u : total_tokens", 130)] // docs/rate-limiting.md
     public void Expression_ReadsEnvoysVariables(string text, long expected) =>
         Assert.Equal(expected, Evaluate(text));
 
