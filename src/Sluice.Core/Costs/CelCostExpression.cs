@@ -7,7 +7,11 @@ namespace Sluice.Costs;
 /// <param name="Model">The model the client asked for (the request body's <c>model</c>).</param>
 /// <param name="Backend">The AIServiceBackend that served it, as Envoy names it: <c>name.namespace</c>.</param>
 /// <param name="RouteName">The AIGatewayRoute, as the access log names it: <c>namespace/name</c>.</param>
-internal readonly record struct CostInputs(TokenUsage Usage, string Model, string Backend, string RouteName);
+internal readonly record struct CostInputs(TokenUsage Usage, string Model, string Backend, string RouteName)
+{
+    /// <summary>An AIServiceBackend's name in Envoy's form for <c>backend</c>: <c>name.namespace</c>.</summary>
+    public static string BackendName(string name, string @namespace) => $"{name}.{@namespace}";
+}
 
 /// <summary>
 /// One <c>llmRequestCosts</c> entry of <c>type: CEL</c>, compiled once per config load by TELUS's CEL interpreter

@@ -3,6 +3,7 @@ using Sluice.Auth.Aws;
 using Sluice.Auth.Azure;
 using Sluice.Configuration.Resources;
 using Sluice.Configuration.Validation;
+using Sluice.Costs;
 using Sluice.Forwarding;
 using Sluice.Model;
 using Sluice.Translation;
@@ -56,7 +57,7 @@ internal sealed class BackendCompiler(ConfigSet set, ResourceIndex index, Upstre
         return new BackendModel
         {
             Name = $"{meta.Namespace}/{meta.Name}",
-            DottedName = $"{meta.Name}.{meta.Namespace}",
+            DottedName = CostInputs.BackendName(meta.Name, meta.Namespace),
             Translator = translator,
             Endpoints = endpoints,
             Tls = tls,

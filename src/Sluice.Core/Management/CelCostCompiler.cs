@@ -22,55 +22,64 @@ internal sealed class CelCostCompiler(DiagnosticBag diagnostics)
     /// <summary>At most this many model × backend combinations are tried per route and expression.</summary>
     private const int MaxTrials = 64;
 
-    private readonly Dictionary<string, CelCostExpression?> _compiled = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Expression, string Reason)> _reported = [];
+    private readonly Dictionary<string, (CelCostExpression? Expression, string? Error)> _compiled = new(StringComparer.Ordinal);
+    private readonly HashSet<(ConfigLocation Where, string Reason)> _reported = [];
 
-    /// <summary>The compiled expression for <paramref name="cost"/> on <paramref name="route"/>; null after reporting why not.</summary>
-    public CelCostExpression? Compile(LlmRequestCostConfig cost, AIGatewayRouteConfig route, string[] backends)
+    /// <summary>
+    /// The compiled expression for <paramref name="cost"/> on the route <paramref name="routeName"/>; null after
+    /// reporting why not. Each error is reported once per place it is written: a global entry that fails on several
+    /// routes is one error (naming the first route), the same text written in two routes is two.
+    /// </summary>
+    /// <param name="global">Whether the entry is the GatewayConfig's: then its errors name the route they failed on.</param>
+    public CelCostExpression? Compile(LlmRequestCostConfig cost, AIGatewayRouteConfig route, string routeName, string[] backends, bool global)
     {
         var text = cost.Cel ?? "";
-        if (!_compiled.TryGetValue(text, out var expression))
+        if (!_compiled.TryGetValue(text, out var compiled))
         {
-            expression = CelCostExpression.TryCompile(text, out var error);
-            _compiled[text] = expression;
-            if (expression is null && !string.IsNullOrWhiteSpace(text))
-            {
-                diagnostics.Error(cost.Location, $"metadataKey '{cost.MetadataKey}': {error}");
-            }
+            compiled.Expression = CelCostExpression.TryCompile(text, out compiled.Error);
+            _compiled[text] = compiled;
         }
 
-        return expression is not null && Check(expression, cost, route, backends) ? expression : null;
-    }
+        if (compiled.Expression is null)
+        {
+            // An empty cel was reported by the parser (LlmRequestCostParser), which owns the "is required" errors.
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                Report(cost, compiled.Error!);
+            }
 
-    private bool Check(CelCostExpression expression, LlmRequestCostConfig cost, AIGatewayRouteConfig route, string[] backends)
-    {
-        var routeName = $"{route.Meta.Namespace}/{route.Meta.Name}";
-        var models = ModelsOf(route);
+            return null;
+        }
+
+        var of = global ? $" of AIGatewayRoute {routeName}" : "";
         var trials = 0;
-        foreach (var model in models)
+        foreach (var model in ModelsOf(route))
         {
             foreach (var backend in backends)
             {
                 if (++trials > MaxTrials)
                 {
-                    return true;
+                    return compiled.Expression;
                 }
 
-                if (!expression.TryEvaluate(new CostInputs(Sample, model, backend, routeName), out _, out var failure) && !failure.ValueDependent)
+                if (!compiled.Expression.TryEvaluate(new CostInputs(Sample, model, backend, routeName), out _, out var failure) && !failure.ValueDependent)
                 {
-                    if (_reported.Add((expression.Text, failure.Reason)))
-                    {
-                        var with = model.Length == 0 ? "" : $" (model '{model}', backend '{backend}')";
-                        var of = cost.Location.Resource == $"AIGatewayRoute {routeName}" ? "" : $" of AIGatewayRoute {routeName}"; // a global's error names the route
-                        diagnostics.Error(cost.Location, $"metadataKey '{cost.MetadataKey}'{of}: the CEL expression fails{with}: {failure.Reason}");
-                    }
-
-                    return false;
+                    var with = model.Length == 0 ? "" : $" (model '{model}', backend '{backend}')";
+                    Report(cost, $"the CEL expression fails{with}: {failure.Reason}", of);
+                    return null;
                 }
             }
         }
 
-        return true;
+        return compiled.Expression;
+    }
+
+    private void Report(LlmRequestCostConfig cost, string reason, string of = "")
+    {
+        if (_reported.Add((cost.Location, reason)))
+        {
+            diagnostics.Error(cost.Location, $"metadataKey '{cost.MetadataKey}'{of}: {reason}");
+        }
     }
 
     /// <summary>"" (any model) and every model a rule of the route matches exactly by name.</summary>

@@ -23,23 +23,47 @@ internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnl
         var keys = new List<string>();
         var types = new List<LlmCostType>();
         var expressions = new List<CelCostExpression?>();
+        var routeName = $"{route.Meta.Namespace}/{route.Meta.Name}";
         var backends = BackendsOf(route);
         foreach (var cost in route.LlmRequestCosts)
         {
-            Add(cost, route, backends, keys, types, expressions);
+            Add(cost, global: false);
         }
 
         foreach (var cost in globalCosts)
         {
             if (!keys.Contains(cost.MetadataKey))
             {
-                Add(cost, route, backends, keys, types, expressions);
+                Add(cost, global: true);
             }
         }
 
         return keys.Count == 0
             ? RequestCostsModel.None
-            : new RequestCostsModel([.. keys], [.. types], [.. expressions], $"{route.Meta.Namespace}/{route.Meta.Name}", backends);
+            : new RequestCostsModel([.. keys], [.. types], [.. expressions], routeName, backends);
+
+        // A cost whose type or expression is wrong was reported already (by the parser or the CEL compiler): skipped.
+        void Add(LlmRequestCostConfig cost, bool global)
+        {
+            if (cost.Type == "CEL")
+            {
+                if (_cel.Compile(cost, route, routeName, backends, global) is { } expression)
+                {
+                    Append(cost.MetadataKey, LlmCostType.Cel, expression);
+                }
+            }
+            else if (Array.IndexOf(LlmRequestCostParser.TokenTypes, cost.Type) >= 0)
+            {
+                Append(cost.MetadataKey, Enum.Parse<LlmCostType>(cost.Type), null);
+            }
+        }
+
+        void Append(string key, LlmCostType type, CelCostExpression? expression)
+        {
+            keys.Add(key);
+            types.Add(type);
+            expressions.Add(expression);
+        }
     }
 
     public RateLimitPolicyModel? RateLimit(AIGatewayRouteConfig route, RequestCostsModel costs)
@@ -61,25 +85,6 @@ internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnl
         return rules.Count == 0 ? null : new RateLimitPolicyModel([.. rules]);
     }
 
-    private void Add(LlmRequestCostConfig cost, AIGatewayRouteConfig route, string[] backends, List<string> keys, List<LlmCostType> types, List<CelCostExpression?> expressions)
-    {
-        if (cost.Type == "CEL")
-        {
-            if (_cel.Compile(cost, route, backends) is { } expression)
-            {
-                keys.Add(cost.MetadataKey);
-                types.Add(LlmCostType.Cel);
-                expressions.Add(expression);
-            }
-        }
-        else if (Enum.TryParse<LlmCostType>(cost.Type, out var type))
-        {
-            keys.Add(cost.MetadataKey);
-            types.Add(type);
-            expressions.Add(null);
-        }
-    }
-
     /// <summary>Every backend the route's rules name, as CEL's <c>backend</c> sees it (<c>name.namespace</c>).</summary>
     private static string[] BackendsOf(AIGatewayRouteConfig route)
     {
@@ -88,7 +93,7 @@ internal sealed class RateLimitCompiler(TrafficPolicyCompiler policies, IReadOnl
         {
             foreach (var reference in rule.BackendRefs)
             {
-                var name = $"{reference.Backend.Name}.{reference.Backend.NamespaceOr(route.Meta.Namespace)}";
+                var name = CostInputs.BackendName(reference.Backend.Name, reference.Backend.NamespaceOr(route.Meta.Namespace));
                 if (!names.Contains(name))
                 {
                     names.Add(name);

@@ -138,24 +138,7 @@ public sealed class RateLimitConfigTests : IDisposable
     [Fact]
     public void GlobalCosts_ApplyToRoutes_AndTheRoutesOwnKeyWins()
     {
-        var gatewayConfig = """
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: gw
-              namespace: default
-              annotations: {aigateway.envoyproxy.io/gateway-config: costs}
-            spec: {listeners: [{name: http, protocol: HTTP, port: 1975}]}
-            ---
-            apiVersion: aigateway.envoyproxy.io/v1beta1
-            kind: GatewayConfig
-            metadata: {name: costs, namespace: default}
-            spec:
-              globalLLMRequestCosts:
-                - {metadataKey: billed, type: TotalToken}
-                - {metadataKey: out}
-            """;
+        var gatewayConfig = GlobalCosts("- {metadataKey: billed, type: TotalToken}", "- {metadataKey: out}");
         var rateLimit = """
             global:
               rules:
@@ -335,8 +318,29 @@ public sealed class RateLimitConfigTests : IDisposable
         Assert.Contains("Undeclared reference to 'outptu_tokens'", error, StringComparison.Ordinal);
     }
 
-    /// <summary>A Gateway naming GatewayConfig "costs", whose globalLLMRequestCosts is the one <paramref name="entry"/>.</summary>
-    private static string GlobalCosts(string entry) => $$"""
+    [Fact]
+    public void TheSameBrokenCelCostInTwoRoutes_IsAnErrorAtEach()
+    {
+        var second = Config("global: {rules: [{limit: {requests: 1, unit: Hour}}]}", costs: "- {metadataKey: smart, type: CEL, cel: 'input_tokens + outptu_tokens'}\n- {metadataKey: odd, type: CEL, cel: 'input_tokens >'}")
+            .Replace("name: chat,", "name: other,", StringComparison.Ordinal)
+            .Replace("value: gpt-4o-mini", "value: other-model", StringComparison.Ordinal)
+            .Replace("name: limits,", "name: other-limits,", StringComparison.Ordinal)
+            .Replace("name: gpt,", "name: gpt2,", StringComparison.Ordinal)
+            .Replace("name: upstream,", "name: upstream2,", StringComparison.Ordinal);
+        var first = Config("global: {rules: [{limit: {requests: 1, unit: Hour}}]}", costs: "- {metadataKey: smart, type: CEL, cel: 'input_tokens + outptu_tokens'}\n- {metadataKey: odd, type: CEL, cel: 'input_tokens >'}");
+
+        var (snapshot, diagnostics) = _fixture.Load(first + "\n---\n" + second);
+
+        Assert.Null(snapshot);
+        var errors = diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error).Select(static e => e.ToString()).ToList();
+        Assert.Equal(2, errors.Count(static e => e.Contains("Undeclared reference to 'outptu_tokens'", StringComparison.Ordinal)));
+        Assert.Equal(2, errors.Count(static e => e.Contains("does not parse", StringComparison.Ordinal)));
+        Assert.Contains(errors, static e => e.Contains("AIGatewayRoute default/chat: spec.llmRequestCosts[0].cel: metadataKey 'smart': the CEL expression fails", StringComparison.Ordinal));
+        Assert.Contains(errors, static e => e.Contains("AIGatewayRoute default/other: spec.llmRequestCosts[0].cel: metadataKey 'smart': the CEL expression fails", StringComparison.Ordinal));
+    }
+
+    /// <summary>A Gateway naming GatewayConfig "costs", whose globalLLMRequestCosts are <paramref name="entries"/> (one YAML line each).</summary>
+    private static string GlobalCosts(params string[] entries) => $$"""
 
         ---
         apiVersion: gateway.networking.k8s.io/v1
@@ -352,7 +356,7 @@ public sealed class RateLimitConfigTests : IDisposable
         metadata: {name: costs, namespace: default}
         spec:
           globalLLMRequestCosts:
-            {{entry}}
+            {{string.Join("\n    ", entries)}}
         """;
 
     private static string Indent(string text, int spaces)
